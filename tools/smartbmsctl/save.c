@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smartbmsctl save FILE / restore FILE: all settings as NAME=VALUE lines,
+ * for boards without an NVMEM cell to keep them (BMS-SET-2).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tools-common.h"
+
+#define SBC_LINE_MAX	256
+
+int sbc_dump_settings(FILE *f)
+{
+	char val[64];
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < sbc_nsettings; i++) {
+		const struct sbc_setting *s = &sbc_settings[i];
+		char raw[SBC_ATTR_MAX];
+
+		/* optional attributes a driver may lack are left out */
+		if (sbc_read_attr(SBC_PSY, s->attr, raw, sizeof(raw)) == -ENOENT)
+			continue;
+		ret = sbc_get_setting(s, val, sizeof(val));
+		if (ret)
+			return ret;
+		fprintf(f, "%s=%s\n", s->name, val);
+	}
+	return SBC_EXIT_OK;
+}
+
+static void save_help(void)
+{
+	printf("Usage: smartbmsctl save FILE\n\n"
+	       "Write every setting as NAME=VALUE lines to FILE ('-' for\n"
+	       "standard output); the file is replaced atomically.\n");
+}
+
+static void restore_help(void)
+{
+	printf("Usage: smartbmsctl restore [--wait SECONDS] FILE\n\n"
+	       "Check every line of FILE (NAME=VALUE, '#' comments), then write\n"
+	       "the settings. Nothing is written when any line is bad.\n"
+	       "'fuse=unset' leaves the fuse alone (the driver cannot unset it).\n\n"
+	       "  -w, --wait SECONDS   wait up to SECONDS for the BMS to appear\n");
+}
+
+static const struct option sbc_save_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "wait", required_argument, NULL, 'w' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int cmd_save(int argc, char **argv, const struct sbc_global *g)
+{
+	char tmp[4096];
+	FILE *f;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "h", sbc_save_opts, NULL)) != -1) {
+		if (opt == 'h') {
+			save_help();
+			return SBC_EXIT_OK;
+		}
+		return sbc_usage_error("save", "bad option");
+	}
+	ret = sbc_local_only("save", g);
+	if (ret)
+		return ret;
+	if (argc - optind != 1)
+		return sbc_usage_error("save", "expected FILE");
+	ret = sbc_check_present();
+	if (ret)
+		return ret;
+	if (!strcmp(argv[optind], "-"))
+		return sbc_dump_settings(stdout);
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", argv[optind]) >= sizeof(tmp))
+		return sbc_fail(SBC_EXIT_USAGE, "save: %s: name too long", argv[optind]);
+	f = fopen(tmp, "w");
+	if (!f)
+		return sbc_fail(errno == EACCES ? SBC_EXIT_PERM : SBC_EXIT_FAIL,
+				"save: %s: %s", tmp, strerror(errno));
+	fprintf(f, "# smartbms settings, written by smartbmsctl save\n");
+	ret = sbc_dump_settings(f);
+	if (fflush(f) || fsync(fileno(f))) {
+		if (!ret)
+			ret = sbc_fail(SBC_EXIT_FAIL, "save: %s: %s", tmp, strerror(errno));
+	}
+	fclose(f);
+	if (!ret && rename(tmp, argv[optind]))
+		ret = sbc_fail(SBC_EXIT_FAIL, "save: %s: %s", argv[optind], strerror(errno));
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+static char *sbc_trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+			 e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+struct sbc_restore_item {
+	const struct sbc_setting *s;
+	char value[64];
+};
+
+int cmd_restore(int argc, char **argv, const struct sbc_global *g)
+{
+	struct sbc_restore_item items[16];
+	unsigned int n = 0, i, lineno = 0;
+	char line[SBC_LINE_MAX], sysval[64];
+	unsigned long wait_s = 0;
+	const char *file;
+	FILE *f;
+	int opt, ret = SBC_EXIT_OK;
+
+	while ((opt = getopt_long(argc, argv, "hw:", sbc_save_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			restore_help();
+			return SBC_EXIT_OK;
+		case 'w':
+			if (sbc_parse_uint(optarg, 3600, &wait_s))
+				return sbc_usage_error("restore", "--wait: '%s' is not 0..3600",
+						       optarg);
+			break;
+		default:
+			return sbc_usage_error("restore", "bad option");
+		}
+	}
+	ret = sbc_local_only("restore", g);
+	if (ret)
+		return ret;
+	if (argc - optind != 1)
+		return sbc_usage_error("restore", "expected FILE");
+	file = argv[optind];
+
+	f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	if (!f)
+		return sbc_fail(errno == EACCES ? SBC_EXIT_PERM : SBC_EXIT_FAIL,
+				"restore: %s: %s", file, strerror(errno));
+	/* pass 1: check every line, write nothing */
+	while (fgets(line, sizeof(line), f)) {
+		char *p, *eq, *key, *val;
+		const struct sbc_setting *s;
+
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			ret = sbc_fail(SBC_EXIT_BADDATA, "restore: %s:%u: line too long",
+				       file, lineno);
+			break;
+		}
+		p = sbc_trim(line);
+		if (!*p || *p == '#')
+			continue;
+		eq = strchr(p, '=');
+		if (!eq) {
+			ret = sbc_fail(SBC_EXIT_BADDATA, "restore: %s:%u: expected NAME=VALUE",
+				       file, lineno);
+			break;
+		}
+		*eq = '\0';
+		key = sbc_trim(p);
+		val = sbc_trim(eq + 1);
+		s = sbc_setting_find(key);
+		if (!s) {
+			ret = sbc_fail(SBC_EXIT_UNKNOWN, "restore: %s:%u: unknown setting '%s'",
+				       file, lineno, key);
+			break;
+		}
+		for (i = 0; i < n; i++)
+			if (items[i].s == s)
+				break;
+		if (i < n) {
+			ret = sbc_fail(SBC_EXIT_BADDATA, "restore: %s:%u: '%s' given twice",
+				       file, lineno, key);
+			break;
+		}
+		if (s->kind == SBC_KIND_FUSE && !strcmp(val, "unset"))
+			continue;
+		if (sbc_setting_parse(s, val, sysval, sizeof(sysval))) {
+			sbc_err("restore: %s:%u: nothing written", file, lineno);
+			ret = SBC_EXIT_RANGE;
+			break;
+		}
+		if (n >= sizeof(items) / sizeof(items[0])) {
+			ret = sbc_fail(SBC_EXIT_BADDATA, "restore: %s: too many lines", file);
+			break;
+		}
+		items[n].s = s;
+		snprintf(items[n].value, sizeof(items[n].value), "%s", val);
+		n++;
+	}
+	if (!ret && ferror(f))
+		ret = sbc_fail(SBC_EXIT_FAIL, "restore: %s: read error", file);
+	if (f != stdin)
+		fclose(f);
+	if (ret)
+		return ret;
+
+	while (wait_s-- > 0 && sbc_check_present() == SBC_EXIT_NODEV)
+		sbc_sleep_ms(1000);
+	ret = sbc_check_present();
+	if (ret)
+		return ret;
+	/* pass 2: write in table order so the switch comes after the limits */
+	for (i = 0; i < sbc_nsettings; i++) {
+		unsigned int j;
+
+		for (j = 0; j < n; j++) {
+			if (items[j].s != &sbc_settings[i])
+				continue;
+			ret = sbc_set_setting(items[j].s, items[j].value);
+			if (ret)
+				return ret;
+		}
+	}
+	return SBC_EXIT_OK;
+}

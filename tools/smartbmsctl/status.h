@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SMARTBMSCTL_STATUS_H
+#define _SMARTBMSCTL_STATUS_H
+
+#define SBC_IIO_NCHAN	4
+
+#define SBC_HAVE_VBAT	0x01
+#define SBC_HAVE_VSTART	0x02
+#define SBC_HAVE_IALT	0x04
+#define SBC_HAVE_TEMP	0x08	/* IIO internal temperature, m°C */
+#define SBC_HAVE_LIMIT	0x10
+#define SBC_HAVE_PSYTEMP 0x20	/* power_supply temp, 0.1 °C */
+
+/* Measurements, in uV, uA, m°C. */
+struct sbc_meas {
+	unsigned int have;
+	long vbat_uv, vstart_uv, ialt_ua, temp_mc, limit_ua, psy_temp_dc;
+};
+
+struct sbc_iio;
+struct sbc_iio *sbc_iio_open(const char *uri, int *err);
+void sbc_iio_close(struct sbc_iio *io);
+int sbc_iio_read(struct sbc_iio *io, struct sbc_meas *m);
+int sbc_iio_buffer_start(struct sbc_iio *io);
+int sbc_iio_buffer_read(struct sbc_iio *io, struct sbc_meas *m);
+
+#endif

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * smartbmsctl: shared helpers (errors, exit codes, sysfs access, the
+ * settings and codes tables).
+ */
+#ifndef _SMARTBMSCTL_TOOLS_COMMON_H
+#define _SMARTBMSCTL_TOOLS_COMMON_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit codes: documented in smartbmsctl.8 and README.md. */
+#define SBC_EXIT_OK		0
+#define SBC_EXIT_FAIL		1	/* other failure: I/O, network, ... */
+#define SBC_EXIT_USAGE		2	/* bad command line */
+#define SBC_EXIT_NODEV		3	/* no BMS present */
+#define SBC_EXIT_PERM		4	/* permission denied */
+#define SBC_EXIT_RANGE		5	/* value out of range or malformed */
+#define SBC_EXIT_UNKNOWN	6	/* unknown setting */
+#define SBC_EXIT_REFUSED	7	/* the kernel refused the write */
+#define SBC_EXIT_BADDATA	8	/* invalid file (calibration, settings) */
+#define SBC_EXIT_NOSOURCE	9	/* policy: no state-of-charge source */
+
+#define SBC_PSY			"smartbms"
+#define SBC_PSY_ALT		"smartbms-alternator"
+#define SBC_IIO_NAME		"smartbms"
+#define SBC_ATTR_MAX		256
+
+struct sbc_global {
+	const char *uri;		/* -u: libiio network context */
+};
+
+void sbc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int sbc_fail(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Print "NAME: unexpected argument" style usage errors. */
+int sbc_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* $SMARTBMS_SYSFS (default /sys) */
+const char *sbc_sysfs_root(void);
+int sbc_psy_path(char *buf, size_t len, const char *psy, const char *attr);
+/* SBC_EXIT_OK when /sys/class/power_supply/smartbms exists, else prints why */
+int sbc_check_present(void);
+/* 0 or -errno; the value without its trailing newline */
+int sbc_read_attr(const char *psy, const char *attr, char *buf, size_t len);
+int sbc_read_long(const char *psy, const char *attr, long *val);
+int sbc_write_attr(const char *psy, const char *attr, const char *val);
+/* Map a write errno to an exit code and print "what: why". */
+int sbc_write_error(const char *what, int err);
+
+/* Settings (SPEC section 6, CONTRACT.md sysfs names). */
+enum sbc_kind {
+	SBC_KIND_ENUM,
+	SBC_KIND_FUSE,
+	SBC_KIND_VOLT,			/* user volts, sysfs microvolts */
+	SBC_KIND_UINT,
+};
+
+struct sbc_setting {
+	const char *name;		/* user name: "charge-limit" */
+	const char *attr;		/* sysfs attribute */
+	enum sbc_kind kind;
+	const char * const *values;	/* ENUM: NULL-terminated */
+	long min, max;			/* VOLT: microvolts; UINT */
+	const char *def;		/* factory default, user form */
+	const char *help;
+};
+
+extern const struct sbc_setting sbc_settings[];
+extern const unsigned int sbc_nsettings;
+const struct sbc_setting *sbc_setting_find(const char *name);
+/*
+ * Validate a user value; on success store the sysfs form in out and
+ * return 0, else print the error with the valid range and return
+ * SBC_EXIT_RANGE.
+ */
+int sbc_setting_parse(const struct sbc_setting *s, const char *in,
+		      char *out, size_t len);
+/* sysfs form to user form; 0 or SBC_EXIT_FAIL when unparsable */
+int sbc_setting_format(const struct sbc_setting *s, const char *sysval,
+		       char *out, size_t len);
+/* "one of: a b c" / "13.0..15.3 V" */
+void sbc_setting_range(const struct sbc_setting *s, char *out, size_t len);
+
+/* Fuse rows of BMS-ALT-3 */
+struct sbc_fuse {
+	const char *name;
+	unsigned int limit_a;
+};
+extern const struct sbc_fuse sbc_fuses[];
+extern const unsigned int sbc_nfuses;
+const struct sbc_fuse *sbc_fuse_find(const char *name);
+
+/* Codes of SPEC section 7 with the manual's appendix B texts */
+struct sbc_code {
+	const char *code;
+	const char *title;
+	const char *cause;
+	const char *remedy;
+};
+extern const struct sbc_code sbc_codes[];
+extern const unsigned int sbc_ncodes;
+const struct sbc_code *sbc_code_find(const char *code);
+
+/* Strict decimal: "14.4" with scale 1000000 -> 14400000 */
+int sbc_parse_fixed(const char *s, long scale, long *out);
+int sbc_parse_uint(const char *s, unsigned long max, unsigned long *out);
+/* JSON string with escapes */
+void sbc_json_str(FILE *f, const char *s);
+
+/* Common --help detection: returns 1 when argv has -h/--help */
+int sbc_wants_help(int argc, char **argv);
+/* Sleep in milliseconds; returns early on signal. */
+void sbc_sleep_ms(long ms);
+/* strftime of now: "2024-01-01 12:00:00" */
+void sbc_timestamp(char *buf, size_t len);
+
+/* set.c / save.c */
+int sbc_get_setting(const struct sbc_setting *s, char *out, size_t len);
+int sbc_set_setting(const struct sbc_setting *s, const char *value);
+int sbc_dump_settings(FILE *f);
+
+/* Commands */
+int cmd_status(int argc, char **argv, const struct sbc_global *g);
+int cmd_set(int argc, char **argv, const struct sbc_global *g);
+int cmd_get(int argc, char **argv, const struct sbc_global *g);
+int cmd_reset(int argc, char **argv, const struct sbc_global *g);
+int cmd_save(int argc, char **argv, const struct sbc_global *g);
+int cmd_restore(int argc, char **argv, const struct sbc_global *g);
+int cmd_policy(int argc, char **argv, const struct sbc_global *g);
+int cmd_calibration(int argc, char **argv, const struct sbc_global *g);
+int cmd_lines(int argc, char **argv, const struct sbc_global *g);
+int cmd_log(int argc, char **argv, const struct sbc_global *g);
+
+/* Refuse -u for commands that only work on the local sysfs. */
+int sbc_local_only(const char *cmd, const struct sbc_global *g);
+
+#endif

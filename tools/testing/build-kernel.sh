@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build (once per machine) the smartbms test kernel from Debian's
+# linux-source-6.1 and print its build directory on the last line.
+#
+#   build-kernel.sh [default|debug] [x86_64|arm64]
+#
+# The build is cached outside the clone, keyed by the config fragments,
+# the source package version and this script, so a changed fragment
+# rebuilds it and an unchanged one costs nothing.
+set -euo pipefail
+
+variant=${1:-default}
+arch=${2:-x86_64}
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${SMARTBMS_CACHE:-/var/cache/smartbms}
+jobs=$(nproc)
+
+die() { echo "build-kernel: $*" >&2; exit 1; }
+
+"$here/install-deps.sh" kernel
+[ "$arch" = arm64 ] && "$here/install-deps.sh" arm64
+
+frags=("$here/kernel/smartbms.config")
+case "$variant" in
+default) ;;
+debug) frags+=("$here/kernel/debug.config") ;;
+*) die "unknown variant '$variant' (default|debug)" ;;
+esac
+case "$arch" in
+x86_64) karch=x86_64; cross=; image=arch/x86/boot/bzImage ;;
+arm64) karch=arm64; cross=aarch64-linux-gnu-; image=arch/arm64/boot/Image
+	frags+=("$here/kernel/arm64.config") ;;
+*) die "unknown arch '$arch' (x86_64|arm64)" ;;
+esac
+
+srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+key=$( { echo "$srcver $arch $variant"; cat "${frags[@]}" "$0"; } | sha256sum | cut -c1-16)
+src=$cache/src/$srcver/linux-source-6.1
+out=$cache/kernel-$arch-$variant-$key
+
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+flock 9
+
+if [ ! -f "$src/.smartbms-unpacked" ]; then
+	echo "build-kernel: unpacking linux-source-6.1 $srcver" >&2
+	rm -rf "$cache/src/$srcver"
+	mkdir -p "$cache/src/$srcver"
+	tar -C "$cache/src/$srcver" -xf /usr/src/linux-source-6.1.tar.xz
+	touch "$src/.smartbms-unpacked"
+fi
+
+if [ -f "$out/.smartbms-built" ]; then
+	echo "$out"
+	exit 0
+fi
+
+echo "build-kernel: building $arch/$variant kernel in $out" >&2
+start=$(date +%s)
+rm -rf "$out"
+mkdir -p "$out"
+mk() { make -C "$src" O="$out" ARCH="$karch" CROSS_COMPILE="$cross" "$@"; }
+mk -s tinyconfig >/dev/null
+(cd "$src" && ARCH=$karch CROSS_COMPILE=$cross \
+	scripts/kconfig/merge_config.sh -m -O "$out" "$out/.config" "${frags[@]}" >/dev/null)
+mk -s olddefconfig >/dev/null
+
+# Every option we asked for must have survived olddefconfig.
+missing=0
+for f in "${frags[@]}"; do
+	while IFS= read -r line; do
+		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+		grep -qx "$line" "$out/.config" || { echo "build-kernel: not set: $line" >&2; missing=1; }
+	done < "$f"
+done
+[ $missing = 0 ] || die "config fragment did not apply; see above"
+
+mk -s -j"$jobs" "${image#arch/*/boot/}" modules >"$out/build.log" 2>&1 ||
+	{ tail -n 40 "$out/build.log" >&2; die "kernel build failed"; }
+[ "$arch" = x86_64 ] || mk -s -j"$jobs" Image >>"$out/build.log" 2>&1
+ln -sf "$image" "$out/kernel-image"
+echo "$(( $(date +%s) - start ))" > "$out/.build-seconds"
+touch "$out/.smartbms-built"
+echo "build-kernel: built in $(cat "$out/.build-seconds") s" >&2
+echo "$out"

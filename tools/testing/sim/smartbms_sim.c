@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smartbms_sim - the simulated BMS board, for tests only.
+ *
+ * Instantiates everything a real board describes in its device tree, with
+ * the same firmware-node property names as the smartbms binding:
+ *
+ *  - a gpio-sim chip "smartbms-sim" (with IRQs) carrying every GPIO of the
+ *    board; inputs are set through gpio-sim's sim_gpioN/pull, outputs read
+ *    through sim_gpioN/value;
+ *  - an IIO ADC "smartbms-sim-adc" with one channel per analog signal; a
+ *    test writes the value (mV, mA, milli-degC) to in_*_raw and injects
+ *    faults through in_*_fault ("eio", "stuck", "clear");
+ *  - an NVMEM device "smartbms-sim-eeprom" holding the "settings" cell;
+ *  - the platform device "smartbms" with a software node, GPIO lookups and
+ *    IIO maps, for the driver to bind to.
+ *
+ * The guest helper smartbms-sim(1) is the stable interface over this.
+ */
+#include <linux/gpio/machine.h>
+#include <linux/iio/driver.h>
+#include <linux/iio/machine.h>
+#include <linux/iio/iio.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/nvmem-consumer.h>
+#include <linux/nvmem-provider.h>
+#include <linux/platform_device.h>
+#include <linux/property.h>
+#include <linux/string.h>
+
+#define SMARTBMS_SIM_GPIO_LABEL	"smartbms-sim"
+#define SMARTBMS_SIM_ADC_NAME	"smartbms-sim-adc"
+#define SMARTBMS_SIM_EEPROM	"smartbms-sim-eeprom"
+#define SMARTBMS_SIM_EEPROM_SIZE	256
+
+static bool cells;
+module_param(cells, bool, 0444);
+MODULE_PARM_DESC(cells, "describe vcell0..3 (local cell monitoring)");
+
+static bool setpoint = true;
+module_param(setpoint, bool, 0444);
+MODULE_PARM_DESC(setpoint, "describe the alternator current setpoint output");
+
+static bool optional = true;
+module_param(optional, bool, 0444);
+MODULE_PARM_DESC(optional,
+		 "describe the optional lines (prealarm-in, cable-detect, remote-l/h, vref, tbat)");
+
+static bool eeprom = true;
+module_param(eeprom, bool, 0444);
+MODULE_PARM_DESC(eeprom, "describe the settings NVMEM cell");
+
+static char *props = "";
+module_param(props, charp, 0444);
+MODULE_PARM_DESC(props, "fuse,charge-limit-uV,prealarm-usage,prealarm-signal,remote-function (empty fields keep defaults)");
+
+enum smartbms_sim_line {
+	SMARTBMS_SIM_ATC,
+	SMARTBMS_SIM_ATD,
+	SMARTBMS_SIM_PREALARM_IN,
+	SMARTBMS_SIM_CABLE,
+	SMARTBMS_SIM_REMOTE_L,
+	SMARTBMS_SIM_REMOTE_H,
+	SMARTBMS_SIM_LOAD,
+	SMARTBMS_SIM_CHARGE,
+	SMARTBMS_SIM_PREALARM,
+	SMARTBMS_SIM_ALT,
+	SMARTBMS_SIM_NLINES
+};
+
+static const char * const smartbms_sim_line_names[] = {
+	"allowed-to-charge", "allowed-to-discharge", "prealarm-in",
+	"cable-detect", "remote-l", "remote-h", "load-disconnect",
+	"charge-disconnect", "prealarm", "alternator-enable",
+};
+
+/* Lines a board may leave out; everything else is always described. */
+static bool smartbms_sim_line_optional(unsigned int i)
+{
+	return i >= SMARTBMS_SIM_PREALARM_IN && i <= SMARTBMS_SIM_REMOTE_H;
+}
+
+enum smartbms_sim_fault {
+	SMARTBMS_SIM_OK,
+	SMARTBMS_SIM_EIO,
+	SMARTBMS_SIM_STUCK,
+};
+
+struct smartbms_sim_adc {
+	struct mutex lock;		/* guards val and fault */
+	int val[16];
+	enum smartbms_sim_fault fault[16];
+};
+
+static ssize_t smartbms_sim_fault_read(struct iio_dev *indio_dev,
+				       uintptr_t priv,
+				       const struct iio_chan_spec *chan,
+				       char *buf)
+{
+	static const char * const names[] = { "clear", "eio", "stuck" };
+	struct smartbms_sim_adc *adc = iio_priv(indio_dev);
+
+	return sysfs_emit(buf, "%s\n", names[adc->fault[chan->address]]);
+}
+
+static ssize_t smartbms_sim_fault_write(struct iio_dev *indio_dev,
+					uintptr_t priv,
+					const struct iio_chan_spec *chan,
+					const char *buf, size_t len)
+{
+	struct smartbms_sim_adc *adc = iio_priv(indio_dev);
+	enum smartbms_sim_fault fault;
+
+	if (sysfs_streq(buf, "clear"))
+		fault = SMARTBMS_SIM_OK;
+	else if (sysfs_streq(buf, "eio"))
+		fault = SMARTBMS_SIM_EIO;
+	else if (sysfs_streq(buf, "stuck"))
+		fault = SMARTBMS_SIM_STUCK;
+	else
+		return -EINVAL;
+
+	mutex_lock(&adc->lock);
+	adc->fault[chan->address] = fault;
+	mutex_unlock(&adc->lock);
+	return len;
+}
+
+static const struct iio_chan_spec_ext_info smartbms_sim_ext_info[] = {
+	{
+		.name = "fault",
+		.shared = IIO_SEPARATE,
+		.read = smartbms_sim_fault_read,
+		.write = smartbms_sim_fault_write,
+	},
+	{ }
+};
+
+#define SMARTBMS_SIM_CHAN(_type, _idx, _addr, _name, _out) {		\
+	.type = (_type),						\
+	.indexed = 1,							\
+	.channel = (_idx),						\
+	.address = (_addr),						\
+	.output = (_out),						\
+	.datasheet_name = (_name),					\
+	.info_mask_separate = BIT(IIO_CHAN_INFO_RAW) |			\
+			      BIT(IIO_CHAN_INFO_SCALE),			\
+	.ext_info = smartbms_sim_ext_info,				\
+}
+
+/*
+ * Raw values are in the channel's milli-unit with scale 1, so processed
+ * reads give mV, mA and milli-degC directly.
+ */
+static const struct iio_chan_spec smartbms_sim_channels[] = {
+	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 0, 0, "vbat", 0),
+	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 1, 1, "vstart", 0),
+	SMARTBMS_SIM_CHAN(IIO_CURRENT, 0, 2, "ialt", 0),
+	SMARTBMS_SIM_CHAN(IIO_TEMP, 0, 3, "temp", 0),
+	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 2, 4, "vref", 0),
+	SMARTBMS_SIM_CHAN(IIO_TEMP, 1, 5, "tbat", 0),
+	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 3, 6, "vcell0", 0),
+	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 4, 7, "vcell1", 0),
+	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 5, 8, "vcell2", 0),
+	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 6, 9, "vcell3", 0),
+	SMARTBMS_SIM_CHAN(IIO_CURRENT, 1, 10, "alternator-setpoint", 1),
+};
+
+/* A healthy board at rest: 13.2 V bank, engine off, 25 degC, 2.5 V ref. */
+static const int smartbms_sim_defaults[] = {
+	13200, 12400, 0, 25000, 2500, 20000, 3300, 3300, 3300, 3300, 0,
+};
+
+static int smartbms_sim_read_raw(struct iio_dev *indio_dev,
+				 const struct iio_chan_spec *chan,
+				 int *val, int *val2, long mask)
+{
+	struct smartbms_sim_adc *adc = iio_priv(indio_dev);
+	int ret = IIO_VAL_INT;
+
+	switch (mask) {
+	case IIO_CHAN_INFO_RAW:
+		mutex_lock(&adc->lock);
+		if (adc->fault[chan->address] == SMARTBMS_SIM_EIO)
+			ret = -EIO;
+		else
+			*val = adc->val[chan->address];
+		mutex_unlock(&adc->lock);
+		return ret;
+	case IIO_CHAN_INFO_SCALE:
+		*val = 1;
+		return IIO_VAL_INT;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int smartbms_sim_write_raw(struct iio_dev *indio_dev,
+				  const struct iio_chan_spec *chan,
+				  int val, int val2, long mask)
+{
+	struct smartbms_sim_adc *adc = iio_priv(indio_dev);
+
+	if (mask != IIO_CHAN_INFO_RAW || val2)
+		return -EINVAL;
+
+	mutex_lock(&adc->lock);
+	/* A stuck converter keeps returning the value it had. */
+	if (adc->fault[chan->address] != SMARTBMS_SIM_STUCK)
+		adc->val[chan->address] = val;
+	mutex_unlock(&adc->lock);
+	return 0;
+}
+
+static const struct iio_info smartbms_sim_iio_info = {
+	.read_raw = smartbms_sim_read_raw,
+	.write_raw = smartbms_sim_write_raw,
+};
+
+#define SMARTBMS_SIM_MAP(_name) {					\
+	.consumer_dev_name = "smartbms",				\
+	.consumer_channel = (_name),					\
+	.adc_channel_label = (_name),					\
+}
+
+static struct iio_map smartbms_sim_maps[ARRAY_SIZE(smartbms_sim_channels) + 1];
+
+static void smartbms_sim_build_maps(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(smartbms_sim_channels); i++) {
+		const char *name = smartbms_sim_channels[i].datasheet_name;
+
+		if (!optional && (!strcmp(name, "vref") || !strcmp(name, "tbat")))
+			continue;
+		if (!cells && !strncmp(name, "vcell", 5))
+			continue;
+		if (!setpoint && !strcmp(name, "alternator-setpoint"))
+			continue;
+		smartbms_sim_maps[n++] = (struct iio_map)SMARTBMS_SIM_MAP(name);
+	}
+	memset(&smartbms_sim_maps[n], 0, sizeof(smartbms_sim_maps[n]));
+}
+
+static int smartbms_sim_adc_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct smartbms_sim_adc *adc;
+	struct iio_dev *indio_dev;
+	int ret;
+
+	indio_dev = devm_iio_device_alloc(dev, sizeof(*adc));
+	if (!indio_dev)
+		return -ENOMEM;
+
+	adc = iio_priv(indio_dev);
+	mutex_init(&adc->lock);
+	memcpy(adc->val, smartbms_sim_defaults, sizeof(smartbms_sim_defaults));
+
+	indio_dev->name = SMARTBMS_SIM_ADC_NAME;
+	indio_dev->info = &smartbms_sim_iio_info;
+	indio_dev->modes = INDIO_DIRECT_MODE;
+	indio_dev->channels = smartbms_sim_channels;
+	indio_dev->num_channels = ARRAY_SIZE(smartbms_sim_channels);
+
+	smartbms_sim_build_maps();
+	ret = devm_iio_map_array_register(dev, indio_dev, smartbms_sim_maps);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot register IIO maps\n");
+
+	return devm_iio_device_register(dev, indio_dev);
+}
+
+static struct platform_driver smartbms_sim_adc_driver = {
+	.driver = { .name = SMARTBMS_SIM_ADC_NAME },
+	.probe = smartbms_sim_adc_probe,
+};
+
+static u8 smartbms_sim_eeprom_data[SMARTBMS_SIM_EEPROM_SIZE];
+
+static int smartbms_sim_eeprom_read(void *priv, unsigned int off, void *val,
+				    size_t bytes)
+{
+	memcpy(val, smartbms_sim_eeprom_data + off, bytes);
+	return 0;
+}
+
+static int smartbms_sim_eeprom_write(void *priv, unsigned int off, void *val,
+				     size_t bytes)
+{
+	memcpy(smartbms_sim_eeprom_data + off, val, bytes);
+	return 0;
+}
+
+static const struct nvmem_cell_info smartbms_sim_cells[] = {
+	{ .name = "settings", .offset = 0, .bytes = 32 },
+};
+
+static struct nvmem_cell_table smartbms_sim_cell_table = {
+	.nvmem_name = SMARTBMS_SIM_EEPROM,
+	.cells = smartbms_sim_cells,
+	.ncells = ARRAY_SIZE(smartbms_sim_cells),
+};
+
+static struct nvmem_cell_lookup smartbms_sim_cell_lookup[] = {
+	{
+		.nvmem_name = SMARTBMS_SIM_EEPROM,
+		.cell_name = "settings",
+		.dev_id = "smartbms",
+		.con_id = "settings",
+	},
+};
+
+static struct gpiod_lookup_table *smartbms_sim_gpio_table;
+
+static struct gpiod_lookup_table *smartbms_sim_make_gpio_table(void)
+{
+	struct gpiod_lookup_table *t;
+	unsigned int i, n = 0;
+
+	t = kzalloc(struct_size(t, table, SMARTBMS_SIM_NLINES + 1), GFP_KERNEL);
+	if (!t)
+		return NULL;
+
+	t->dev_id = "smartbms";
+	for (i = 0; i < SMARTBMS_SIM_NLINES; i++) {
+		if (!optional && smartbms_sim_line_optional(i))
+			continue;
+		t->table[n++] = (struct gpiod_lookup)
+			GPIO_LOOKUP(SMARTBMS_SIM_GPIO_LABEL, i,
+				    smartbms_sim_line_names[i], GPIO_ACTIVE_HIGH);
+	}
+	return t;
+}
+
+static const struct property_entry smartbms_sim_bank_props[] = {
+	PROPERTY_ENTRY_STRING("gpio-sim,label", SMARTBMS_SIM_GPIO_LABEL),
+	PROPERTY_ENTRY_U32("ngpios", SMARTBMS_SIM_NLINES),
+	PROPERTY_ENTRY_STRING_ARRAY("gpio-line-names", smartbms_sim_line_names),
+	{ }
+};
+
+static const struct software_node smartbms_sim_gpio_node = {
+	.name = "smartbms-sim-gpio",
+};
+
+static const struct software_node smartbms_sim_bank_node = {
+	.name = "bank0",
+	.parent = &smartbms_sim_gpio_node,
+	.properties = smartbms_sim_bank_props,
+};
+
+static const struct software_node *smartbms_sim_gpio_nodes[] = {
+	&smartbms_sim_gpio_node, &smartbms_sim_bank_node, NULL
+};
+
+/* Settings defaults as a board's firmware node would give them. */
+static struct property_entry smartbms_sim_bms_props[8];
+static char *smartbms_sim_props_copy;
+
+static void smartbms_sim_build_props(void)
+{
+	static const char * const keys[] = {
+		"smartbms,fuse", "smartbms,charge-limit-microvolt",
+		"smartbms,prealarm-usage", "smartbms,prealarm-signal",
+		"smartbms,remote-function",
+	};
+	unsigned int i = 0, n = 0;
+	char *s, *field;
+	u32 uv;
+
+	smartbms_sim_props_copy = kstrdup(props, GFP_KERNEL);
+	s = smartbms_sim_props_copy;
+	while (s && (field = strsep(&s, ",")) && i < ARRAY_SIZE(keys)) {
+		if (*field) {
+			if (i == 1 && !kstrtou32(field, 10, &uv))
+				smartbms_sim_bms_props[n++] =
+					(struct property_entry)
+					PROPERTY_ENTRY_U32(keys[i], uv);
+			else if (i != 1)
+				smartbms_sim_bms_props[n++] =
+					(struct property_entry)
+					PROPERTY_ENTRY_STRING(keys[i], field);
+		}
+		i++;
+	}
+}
+
+static const struct software_node smartbms_sim_bms_node = {
+	.name = "smartbms",
+	.properties = smartbms_sim_bms_props,
+};
+
+struct smartbms_sim {
+	struct platform_device *gpio;
+	struct platform_device *adc;
+	struct platform_device *bms;
+	struct nvmem_device *nvmem;
+};
+
+static struct smartbms_sim smartbms_sim_board;
+
+static int __init smartbms_sim_init(void)
+{
+	struct smartbms_sim *sim = &smartbms_sim_board;
+	struct platform_device_info info = { };
+	struct nvmem_config ncfg = { };
+	int ret;
+
+	ret = software_node_register_node_group(smartbms_sim_gpio_nodes);
+	if (ret)
+		return ret;
+
+	info.name = "gpio-sim";
+	info.id = PLATFORM_DEVID_NONE;
+	info.fwnode = software_node_fwnode(&smartbms_sim_gpio_node);
+	sim->gpio = platform_device_register_full(&info);
+	if (IS_ERR(sim->gpio)) {
+		ret = PTR_ERR(sim->gpio);
+		goto err_nodes;
+	}
+
+	ret = platform_driver_register(&smartbms_sim_adc_driver);
+	if (ret)
+		goto err_gpio;
+	sim->adc = platform_device_register_simple(SMARTBMS_SIM_ADC_NAME,
+						   PLATFORM_DEVID_NONE,
+						   NULL, 0);
+	if (IS_ERR(sim->adc)) {
+		ret = PTR_ERR(sim->adc);
+		goto err_adc_drv;
+	}
+
+	if (eeprom) {
+		ncfg.name = SMARTBMS_SIM_EEPROM;
+		ncfg.id = NVMEM_DEVID_NONE;
+		ncfg.owner = THIS_MODULE;
+		ncfg.size = SMARTBMS_SIM_EEPROM_SIZE;
+		ncfg.word_size = 1;
+		ncfg.stride = 1;
+		ncfg.reg_read = smartbms_sim_eeprom_read;
+		ncfg.reg_write = smartbms_sim_eeprom_write;
+		ncfg.dev = &sim->adc->dev;
+		nvmem_add_cell_table(&smartbms_sim_cell_table);
+		sim->nvmem = nvmem_register(&ncfg);
+		if (IS_ERR(sim->nvmem)) {
+			ret = PTR_ERR(sim->nvmem);
+			goto err_cells;
+		}
+		nvmem_add_cell_lookups(smartbms_sim_cell_lookup,
+				       ARRAY_SIZE(smartbms_sim_cell_lookup));
+	}
+
+	smartbms_sim_gpio_table = smartbms_sim_make_gpio_table();
+	if (!smartbms_sim_gpio_table) {
+		ret = -ENOMEM;
+		goto err_nvmem;
+	}
+	gpiod_add_lookup_table(smartbms_sim_gpio_table);
+
+	smartbms_sim_build_props();
+	ret = software_node_register(&smartbms_sim_bms_node);
+	if (ret)
+		goto err_table;
+
+	memset(&info, 0, sizeof(info));
+	info.name = "smartbms";
+	info.id = PLATFORM_DEVID_NONE;
+	info.fwnode = software_node_fwnode(&smartbms_sim_bms_node);
+	sim->bms = platform_device_register_full(&info);
+	if (IS_ERR(sim->bms)) {
+		ret = PTR_ERR(sim->bms);
+		goto err_bms_node;
+	}
+	return 0;
+
+err_bms_node:
+	software_node_unregister(&smartbms_sim_bms_node);
+err_table:
+	kfree(smartbms_sim_props_copy);
+	gpiod_remove_lookup_table(smartbms_sim_gpio_table);
+	kfree(smartbms_sim_gpio_table);
+err_nvmem:
+	if (eeprom) {
+		nvmem_del_cell_lookups(smartbms_sim_cell_lookup,
+				       ARRAY_SIZE(smartbms_sim_cell_lookup));
+		nvmem_unregister(sim->nvmem);
+	}
+err_cells:
+	if (eeprom)
+		nvmem_del_cell_table(&smartbms_sim_cell_table);
+	platform_device_unregister(sim->adc);
+err_adc_drv:
+	platform_driver_unregister(&smartbms_sim_adc_driver);
+err_gpio:
+	platform_device_unregister(sim->gpio);
+err_nodes:
+	software_node_unregister_node_group(smartbms_sim_gpio_nodes);
+	return ret;
+}
+module_init(smartbms_sim_init);
+
+static void __exit smartbms_sim_exit(void)
+{
+	struct smartbms_sim *sim = &smartbms_sim_board;
+
+	platform_device_unregister(sim->bms);
+	software_node_unregister(&smartbms_sim_bms_node);
+	kfree(smartbms_sim_props_copy);
+	gpiod_remove_lookup_table(smartbms_sim_gpio_table);
+	kfree(smartbms_sim_gpio_table);
+	if (eeprom) {
+		nvmem_del_cell_lookups(smartbms_sim_cell_lookup,
+				       ARRAY_SIZE(smartbms_sim_cell_lookup));
+		nvmem_unregister(sim->nvmem);
+		nvmem_del_cell_table(&smartbms_sim_cell_table);
+	}
+	platform_device_unregister(sim->adc);
+	platform_driver_unregister(&smartbms_sim_adc_driver);
+	platform_device_unregister(sim->gpio);
+	software_node_unregister_node_group(smartbms_sim_gpio_nodes);
+}
+module_exit(smartbms_sim_exit);
+
+MODULE_DESCRIPTION("smartbms simulated board (test only)");
+MODULE_LICENSE("GPL");

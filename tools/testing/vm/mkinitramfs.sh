@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the test guest's initramfs.
+#   mkinitramfs.sh OUT.cpio.gz SCRIPT MODULE.ko...
+# Carries busybox, the modules, the firmware files, the tools with their
+# shared libraries, the selftests and smartbms-sim; SCRIPT becomes
+# /test/run.sh.
+set -euo pipefail
+
+out=$1 script=$2
+shift 2
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,proc,sys,dev,tmp,etc,root,test,lib/modules/smartbms,lib/firmware,selftests}
+cp /bin/busybox "$root/bin/busybox"
+cp "$(dirname "$0")/init" "$root/init"
+chmod +x "$root/init"
+echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
+echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> "$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
+
+for m in "$@"; do
+	cp "$m" "$root/lib/modules/smartbms/"
+done
+
+# Firmware: the calibration blob where the tree has one.
+if [ -d "$top/firmware/smartbms" ]; then
+	cp -r "$top/firmware/smartbms" "$root/lib/firmware/"
+fi
+
+# Executables with their shared libraries.
+add_bin() {
+	local bin=$1 lib
+	[ -x "$bin" ] || return 0
+	cp "$bin" "$root/usr/bin/"
+	for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+for b in iio_info iio_readdev iio_attr iiod gpiodetect gpioinfo gpioget gpioset; do
+	add_bin "$(command -v $b || true)"
+done
+add_bin "$top/tools/smartbmsctl/smartbmsctl"
+for b in "$top"/selftests/bin/*; do
+	[ -f "$b" ] && add_bin "$b"
+done
+
+install -m 0755 "$top/tools/testing/sim/smartbms-sim" "$root/usr/local/bin/smartbms-sim"
+if [ -d "$top/selftests" ]; then
+	cp -r "$top/selftests/." "$root/selftests/"
+fi
+if [ -d "$top/tools/smartbmsctl/tests" ]; then
+	mkdir -p "$root/test/smartbmsctl"
+	cp -r "$top/tools/smartbmsctl/tests/." "$root/test/smartbmsctl/"
+fi
+install -m 0755 "$script" "$root/test/run.sh"
+
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"
