@@ -130,8 +130,6 @@ int cmd_set(int argc, char **argv, const struct sbc_global *g)
 
 int cmd_get(int argc, char **argv, const struct sbc_global *g)
 {
-	const struct sbc_setting *s;
-	char val[64];
 	int opt, ret;
 
 	while ((opt = getopt_long(argc, argv, "h", sbc_set_opts, NULL)) != -1) {
@@ -147,7 +145,9 @@ int cmd_get(int argc, char **argv, const struct sbc_global *g)
 	if (argc - optind > 1)
 		return sbc_usage_error("get", "expected at most one NAME");
 	if (argc - optind == 1) {
-		s = sbc_setting_find(argv[optind]);
+		const struct sbc_setting *s = sbc_setting_find(argv[optind]);
+		char val[64];
+
 		if (!s)
 			return sbc_unknown(argv[optind]);
 		ret = sbc_check_present();

@@ -183,7 +183,7 @@ int sbc_write_error(const char *what, int err)
 int sbc_parse_fixed(const char *s, long scale, long *out)
 {
 	long ip = 0, frac = 0, fscale = scale;
-	int neg = 0, digits = 0;
+	int neg = 0;
 
 	if (*s == '-') {
 		neg = 1;
@@ -197,6 +197,8 @@ int sbc_parse_fixed(const char *s, long scale, long *out)
 		ip = ip * 10 + (*s - '0');
 	}
 	if (*s == '.') {
+		int digits = 0;
+
 		s++;
 		for (; *s >= '0' && *s <= '9'; s++, digits++) {
 			if (fscale >= 10) {
@@ -497,6 +499,14 @@ void sbc_sleep_ms(long ms)
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
 	nanosleep(&ts, NULL);
+}
+
+long long sbc_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void sbc_timestamp(char *buf, size_t len)

@@ -115,6 +115,8 @@ void sbc_json_str(FILE *f, const char *s);
 int sbc_wants_help(int argc, char **argv);
 /* Sleep in milliseconds; returns early on signal. */
 void sbc_sleep_ms(long ms);
+/* CLOCK_MONOTONIC in milliseconds */
+long long sbc_now_ms(void);
 /* strftime of now: "2024-01-01 12:00:00" */
 void sbc_timestamp(char *buf, size_t len);
 

@@ -30,6 +30,8 @@
 #include <linux/property.h>
 #include <linux/string.h>
 
+#include "../../../drivers/power/supply/smartbms_core.h"
+
 #define SMARTBMS_SIM_GPIO_LABEL	"smartbms-sim"
 #define SMARTBMS_SIM_ADC_NAME	"smartbms-sim-adc"
 #define SMARTBMS_SIM_EEPROM	"smartbms-sim-eeprom"
@@ -435,6 +437,12 @@ static int __init smartbms_sim_init(void)
 	}
 
 	if (eeprom) {
+		struct smartbms_settings set;
+
+		/* a board leaves the factory with the defaults stored */
+		smartbms_settings_default(&set);
+		smartbms_settings_pack(&set, smartbms_sim_eeprom_data,
+				       SMARTBMS_SETTINGS_BLOB_SIZE);
 		ncfg.name = SMARTBMS_SIM_EEPROM;
 		ncfg.id = NVMEM_DEVID_NONE;
 		ncfg.owner = THIS_MODULE;
@@ -527,3 +535,4 @@ module_exit(smartbms_sim_exit);
 
 MODULE_DESCRIPTION("smartbms simulated board (test only)");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(SMARTBMS);

@@ -1,0 +1,1220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smartbms protection core: the rules of the smartbms specification
+ * (SPEC.md) as a pure state machine. Time is passed in, never read; all
+ * state lives in struct smartbms_core.
+ *
+ * Choices where the specification leaves room, in one place:
+ * - BMS-OUT-5: the first complete evaluation is the first step where
+ *   calibration is ok and every present channel (vbat, vstart, ialt and
+ *   temp always) holds a good reading. If discharge is not allowed at that
+ *   moment the loads simply stay off: they never went on, so there is no
+ *   drop to warn about. The same holds while a fatal error forces the
+ *   outputs low. In fail-safe all four outputs are low, pre-alarm included
+ *   (the level of a removed driver).
+ * - BMS-OUT-6: a read error lasting SMARTBMS_SENSOR_MS or a reading outside
+ *   smartbms_chan_range() (at once) is a fault; it clears after
+ *   SMARTBMS_SENSOR_MS of good readings. Within the first second of read
+ *   errors the last good reading is used. A vref fault is a reference fault
+ *   (E-B33); a vcell or tbat fault stops charging and counts as
+ *   "discharge not allowed" (pre-alarm, then loads off 30 s later).
+ * - BMS-REM-1: the board decodes the terminals; remote-l = 1 means L is
+ *   pulled to minus (also when joined to H), remote-h = 1 means H is high.
+ * - BMS-ALT-1/2: the path (re)starts after vstart > 13.0 V and > vbat for
+ *   5 s, also the first time; it stops when vstart < 12.8 V or
+ *   vstart <= vbat.
+ * - BMS-ALT-3 without a setpoint output: off when ialt > limit, retried
+ *   SMARTBMS_OC_RETRY_MS later. With one: an integrating regulator trims a
+ *   feed-forward setpoint (the limit) by at most +-25 %.
+ * - E-B32 without cable-detect: ATC and ATD fall (debounced) within
+ *   SMARTBMS_CABLE_WINDOW_MS of each other while no pre-alarm was up;
+ *   lines low at the first sample count as falling then. Clears when both
+ *   lines are high again.
+ * - A-B11 is up while the loads are off because discharge is not allowed;
+ *   W-B12 while the pre-alarm is raised (the whole period, also in the low
+ *   phases of the intermittent signal).
+ */
+
+#include <linux/bits.h>
+#include <linux/crc32.h>
+#include <linux/errno.h>
+#include <linux/export.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/string.h>
+#include <linux/types.h>
+
+#include "smartbms_core.h"
+
+#define SMARTBMS_PREALARM_MS		30000	/* BMS-OUT-3 */
+#define SMARTBMS_BLINK_MS		800	/* BMS-OUT-4 */
+#define SMARTBMS_SENSOR_MS		1000	/* BMS-OUT-6 */
+#define SMARTBMS_ALT_START_MV		13000	/* BMS-ALT-1 */
+#define SMARTBMS_ALT_STOP_MV		12800	/* BMS-ALT-2 */
+#define SMARTBMS_ALT_RESTART_MS		5000	/* BMS-ALT-2 */
+#define SMARTBMS_OC_RETRY_MS		5000	/* BMS-ALT-3, no setpoint */
+#define SMARTBMS_REG_PERIOD_MS		20	/* BMS-ALT-3, regulator */
+#define SMARTBMS_REG_DT_MAX_MS		100
+#define SMARTBMS_REG_KI			5	/* 1/s, integral gain */
+#define SMARTBMS_REG_TRIM_PCT		25
+#define SMARTBMS_CHG_HYST_MV		500	/* BMS-CHG-1 */
+#define SMARTBMS_CHG_REENABLE_MS	10000	/* BMS-CHG-1 */
+#define SMARTBMS_OVERTEMP_MC		85000	/* BMS-TMP-1 */
+#define SMARTBMS_OVERTEMP_CLEAR_MC	75000	/* BMS-TMP-1 */
+#define SMARTBMS_VREF_NOMINAL_MV	2500	/* E-B33 */
+#define SMARTBMS_VREF_TOL_MV		125	/* 5 % */
+#define SMARTBMS_CABLE_WINDOW_MS	100	/* E-B32 */
+#define SMARTBMS_CELL_DELAY_MS		500	/* BMS-CELL-2 */
+#define SMARTBMS_CELL_UV_MV		2800	/* BMS-CELL-1 */
+#define SMARTBMS_CELL_UV_CLEAR_MV	3200
+#define SMARTBMS_CELL_PA_MV		3100
+#define SMARTBMS_CELL_PA_CLEAR_MV	3150
+#define SMARTBMS_CELL_OV_MV		3750
+#define SMARTBMS_CELL_OV_CLEAR_MV	3600
+#define SMARTBMS_TBAT_LOW_MC		5000
+#define SMARTBMS_TBAT_HIGH_MC		50000
+#define SMARTBMS_TBAT_HYST_MC		2000
+
+#define SMARTBMS_CH_VCELLS	(BIT(SMARTBMS_CH_VCELL0) | \
+				 BIT(SMARTBMS_CH_VCELL1) | \
+				 BIT(SMARTBMS_CH_VCELL2) | \
+				 BIT(SMARTBMS_CH_VCELL3))
+#define SMARTBMS_CH_MANDATORY	(BIT(SMARTBMS_CH_VBAT) | \
+				 BIT(SMARTBMS_CH_VSTART) | \
+				 BIT(SMARTBMS_CH_IALT) | \
+				 BIT(SMARTBMS_CH_TEMP))
+#define SMARTBMS_IN_MANDATORY	(BIT(SMARTBMS_IN_ATC) | BIT(SMARTBMS_IN_ATD))
+
+/* Settings blob: magic, version, six u8 settings, u16 0, two u32, CRC. */
+#define SMARTBMS_SET_MAGIC		"SBMS"
+#define SMARTBMS_SET_VERSION		1
+#define SMARTBMS_SET_CRC_OFF		(SMARTBMS_SETTINGS_BLOB_SIZE - 4)
+
+static const u32 smartbms_fuse_limits[SMARTBMS_FUSE_NUM] = {
+	[SMARTBMS_FUSE_UNSET] = 90000,
+	[SMARTBMS_FUSE_125] = 100000,
+	[SMARTBMS_FUSE_100] = 90000,
+	[SMARTBMS_FUSE_80] = 60000,
+	[SMARTBMS_FUSE_60] = 50000,
+	[SMARTBMS_FUSE_2X30] = 40000,
+	[SMARTBMS_FUSE_2X20] = 25000,
+	[SMARTBMS_FUSE_2X15] = 20000,
+	[SMARTBMS_FUSE_2X10] = 12000,
+	[SMARTBMS_FUSE_2X7_5] = 9000,
+};
+
+static const char * const smartbms_fuse_names[SMARTBMS_FUSE_NUM] = {
+	[SMARTBMS_FUSE_UNSET] = "unset",
+	[SMARTBMS_FUSE_125] = "125",
+	[SMARTBMS_FUSE_100] = "100",
+	[SMARTBMS_FUSE_80] = "80",
+	[SMARTBMS_FUSE_60] = "60",
+	[SMARTBMS_FUSE_2X30] = "2x30",
+	[SMARTBMS_FUSE_2X20] = "2x20",
+	[SMARTBMS_FUSE_2X15] = "2x15",
+	[SMARTBMS_FUSE_2X10] = "2x10",
+	[SMARTBMS_FUSE_2X7_5] = "2x7.5",
+};
+
+static const char * const smartbms_code_names[SMARTBMS_CODE_NUM] = {
+	[SMARTBMS_E_B30] = "E-B30",
+	[SMARTBMS_E_B31] = "E-B31",
+	[SMARTBMS_E_B32] = "E-B32",
+	[SMARTBMS_E_B33] = "E-B33",
+	[SMARTBMS_A_B11] = "A-B11",
+	[SMARTBMS_A_B15] = "A-B15",
+	[SMARTBMS_W_B12] = "W-B12",
+};
+
+static const char * const smartbms_reason_names[SMARTBMS_REASON_NUM] = {
+	[SMARTBMS_REASON_NONE] = "none",
+	[SMARTBMS_REASON_STARTUP] = "startup",
+	[SMARTBMS_REASON_CALIBRATION] = "calibration",
+	[SMARTBMS_REASON_REFERENCE] = "reference",
+	[SMARTBMS_REASON_SENSOR] = "sensor",
+	[SMARTBMS_REASON_ATD] = "atd",
+	[SMARTBMS_REASON_ATC] = "atc",
+	[SMARTBMS_REASON_CELL_UV] = "cell-undervoltage",
+	[SMARTBMS_REASON_CELL_OV] = "cell-overvoltage",
+	[SMARTBMS_REASON_CELL_TEMP] = "cell-temperature",
+	[SMARTBMS_REASON_CHARGE_LIMIT] = "charge-limit",
+	[SMARTBMS_REASON_REMOTE] = "remote",
+	[SMARTBMS_REASON_OVERTEMP] = "overtemperature",
+	[SMARTBMS_REASON_VSTART_LOW] = "vstart-low",
+	[SMARTBMS_REASON_VSTART_BELOW_VBAT] = "vstart-below-vbat",
+	[SMARTBMS_REASON_ALT_RESTART] = "alternator-restart",
+	[SMARTBMS_REASON_OVERCURRENT] = "overcurrent",
+	[SMARTBMS_REASON_PREALARM] = "prealarm",
+	[SMARTBMS_REASON_CABLE] = "cable",
+};
+
+static const char * const smartbms_output_names[SMARTBMS_OUT_NUM] = {
+	[SMARTBMS_OUT_LOAD] = "load-disconnect",
+	[SMARTBMS_OUT_CHARGE] = "charge-disconnect",
+	[SMARTBMS_OUT_PREALARM] = "prealarm",
+	[SMARTBMS_OUT_ALT] = "alternator-enable",
+};
+
+static const char * const smartbms_chan_names[SMARTBMS_CH_NUM] = {
+	[SMARTBMS_CH_VBAT] = "vbat",
+	[SMARTBMS_CH_VSTART] = "vstart",
+	[SMARTBMS_CH_IALT] = "ialt",
+	[SMARTBMS_CH_TEMP] = "temp",
+	[SMARTBMS_CH_VREF] = "vref",
+	[SMARTBMS_CH_TBAT] = "tbat",
+	[SMARTBMS_CH_VCELL0] = "vcell0",
+	[SMARTBMS_CH_VCELL1] = "vcell1",
+	[SMARTBMS_CH_VCELL2] = "vcell2",
+	[SMARTBMS_CH_VCELL3] = "vcell3",
+};
+
+static const char * const smartbms_input_names[SMARTBMS_IN_NUM] = {
+	[SMARTBMS_IN_ATC] = "allowed-to-charge",
+	[SMARTBMS_IN_ATD] = "allowed-to-discharge",
+	[SMARTBMS_IN_PREALARM] = "prealarm-in",
+	[SMARTBMS_IN_CABLE] = "cable-detect",
+	[SMARTBMS_IN_REMOTE_L] = "remote-l",
+	[SMARTBMS_IN_REMOTE_H] = "remote-h",
+};
+
+static const char * const smartbms_usage_names[] = {
+	[SMARTBMS_PREALARM_USE] = "use",
+	[SMARTBMS_PREALARM_UNAVAILABLE] = "unavailable",
+};
+
+static const char * const smartbms_signal_names[] = {
+	[SMARTBMS_SIGNAL_CONTINUOUS] = "continuous",
+	[SMARTBMS_SIGNAL_INTERMITTENT] = "intermittent",
+};
+
+static const char * const smartbms_remote_fn_names[] = {
+	[SMARTBMS_REMOTE_ALTERNATOR] = "alternator",
+	[SMARTBMS_REMOTE_SYSTEM] = "system",
+};
+
+/* Physical ranges of a 12 V system (BMS-OUT-6). */
+static const struct {
+	s32 min;
+	s32 max;
+} smartbms_ranges[SMARTBMS_CH_NUM] = {
+	[SMARTBMS_CH_VBAT] = { 0, 30000 },
+	[SMARTBMS_CH_VSTART] = { 0, 30000 },
+	[SMARTBMS_CH_IALT] = { -20000, 200000 },
+	[SMARTBMS_CH_TEMP] = { -40000, 150000 },
+	[SMARTBMS_CH_VREF] = { 0, 5000 },
+	[SMARTBMS_CH_TBAT] = { -40000, 150000 },
+	[SMARTBMS_CH_VCELL0] = { 0, 5000 },
+	[SMARTBMS_CH_VCELL1] = { 0, 5000 },
+	[SMARTBMS_CH_VCELL2] = { 0, 5000 },
+	[SMARTBMS_CH_VCELL3] = { 0, 5000 },
+};
+
+/* Everything one step derives, before it becomes outputs. */
+struct smartbms_eval {
+	u64 now;
+	u64 next;
+	bool failsafe;
+	enum smartbms_reason fs_reason;
+	bool remote_on;
+	bool dis_na;			/* discharge not allowed */
+	bool pa_req;			/* pre-alarm requested (signal/cells) */
+	enum smartbms_reason chg_reason;	/* NONE = charging allowed */
+	bool chg_out;
+	u32 codes;
+};
+
+static const char *smartbms_name(const char * const *names, unsigned int n,
+				 unsigned int idx)
+{
+	return idx < n ? names[idx] : NULL;
+}
+
+u32 smartbms_fuse_limit_ma(enum smartbms_fuse fuse)
+{
+	return (unsigned int)fuse < SMARTBMS_FUSE_NUM ?
+		smartbms_fuse_limits[fuse] : 0;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_fuse_limit_ma, SMARTBMS);
+
+const char *smartbms_fuse_name(enum smartbms_fuse fuse)
+{
+	return smartbms_name(smartbms_fuse_names, SMARTBMS_FUSE_NUM, fuse);
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_fuse_name, SMARTBMS);
+
+const char *smartbms_code_name(enum smartbms_code code)
+{
+	return smartbms_name(smartbms_code_names, SMARTBMS_CODE_NUM, code);
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_code_name, SMARTBMS);
+
+const char *smartbms_reason_name(enum smartbms_reason reason)
+{
+	return smartbms_name(smartbms_reason_names, SMARTBMS_REASON_NUM,
+			     reason);
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_reason_name, SMARTBMS);
+
+const char *smartbms_output_name(enum smartbms_output out)
+{
+	return smartbms_name(smartbms_output_names, SMARTBMS_OUT_NUM, out);
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_output_name, SMARTBMS);
+
+const char *smartbms_chan_name(enum smartbms_chan chan)
+{
+	return smartbms_name(smartbms_chan_names, SMARTBMS_CH_NUM, chan);
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_chan_name, SMARTBMS);
+
+const char *smartbms_input_name(enum smartbms_input in)
+{
+	return smartbms_name(smartbms_input_names, SMARTBMS_IN_NUM, in);
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_input_name, SMARTBMS);
+
+const char *smartbms_prealarm_usage_name(enum smartbms_prealarm_usage u)
+{
+	return smartbms_name(smartbms_usage_names,
+			     ARRAY_SIZE(smartbms_usage_names), u);
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_prealarm_usage_name, SMARTBMS);
+
+const char *smartbms_prealarm_signal_name(enum smartbms_prealarm_signal s)
+{
+	return smartbms_name(smartbms_signal_names,
+			     ARRAY_SIZE(smartbms_signal_names), s);
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_prealarm_signal_name, SMARTBMS);
+
+const char *smartbms_remote_fn_name(enum smartbms_remote_fn fn)
+{
+	return smartbms_name(smartbms_remote_fn_names,
+			     ARRAY_SIZE(smartbms_remote_fn_names), fn);
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_remote_fn_name, SMARTBMS);
+
+void smartbms_chan_range(enum smartbms_chan chan, s32 *min, s32 *max)
+{
+	if ((unsigned int)chan >= SMARTBMS_CH_NUM) {
+		*min = 0;
+		*max = -1;
+		return;
+	}
+	*min = smartbms_ranges[chan].min;
+	*max = smartbms_ranges[chan].max;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_chan_range, SMARTBMS);
+
+/* ---- settings (SPEC section 6) ---- */
+
+void smartbms_settings_default(struct smartbms_settings *set)
+{
+	memset(set, 0, sizeof(*set));
+	set->fuse = SMARTBMS_FUSE_UNSET;
+	set->prealarm_usage = SMARTBMS_PREALARM_USE;
+	set->prealarm_signal = SMARTBMS_SIGNAL_CONTINUOUS;
+	set->charge_limit_mv = SMARTBMS_CHARGE_LIMIT_DEF_MV;
+	set->remote_fn = SMARTBMS_REMOTE_ALTERNATOR;
+	set->switch_on = true;
+	set->debounce_ms = SMARTBMS_DEBOUNCE_DEF_MS;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_settings_default, SMARTBMS);
+
+/* BMS-SET-1: every field in range. */
+bool smartbms_settings_valid(const struct smartbms_settings *set)
+{
+	return (unsigned int)set->fuse < SMARTBMS_FUSE_NUM &&
+	       (unsigned int)set->prealarm_usage <=
+			SMARTBMS_PREALARM_UNAVAILABLE &&
+	       (unsigned int)set->prealarm_signal <=
+			SMARTBMS_SIGNAL_INTERMITTENT &&
+	       set->charge_limit_mv >= SMARTBMS_CHARGE_LIMIT_MIN_MV &&
+	       set->charge_limit_mv <= SMARTBMS_CHARGE_LIMIT_MAX_MV &&
+	       (unsigned int)set->remote_fn <= SMARTBMS_REMOTE_SYSTEM &&
+	       set->debounce_ms <= SMARTBMS_DEBOUNCE_MAX_MS;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_settings_valid, SMARTBMS);
+
+/* Invalid or missing settings fall back to the defaults. */
+void smartbms_core_init(struct smartbms_core *c,
+			const struct smartbms_board *board,
+			const struct smartbms_settings *set)
+{
+	unsigned int i;
+
+	memset(c, 0, sizeof(*c));
+	c->board = *board;
+	c->board.chan_present |= SMARTBMS_CH_MANDATORY;
+	c->board.input_present |= SMARTBMS_IN_MANDATORY;
+	if (set && smartbms_settings_valid(set))
+		c->set = *set;
+	else
+		smartbms_settings_default(&c->set);
+
+	for (i = 0; i < SMARTBMS_CH_NUM; i++) {
+		c->ch[i].bad_since_ms = SMARTBMS_NEVER;
+		c->ch[i].good_since_ms = SMARTBMS_NEVER;
+	}
+	c->pa_since_ms = SMARTBMS_NEVER;
+	c->pa_toggle_ms = SMARTBMS_NEVER;
+	c->dis_reason = SMARTBMS_REASON_NONE;
+	c->atc_fall_ms = SMARTBMS_NEVER;
+	c->atd_fall_ms = SMARTBMS_NEVER;
+	c->chg_below_since_ms = SMARTBMS_NEVER;
+	c->cell_uv.since_ms = SMARTBMS_NEVER;
+	c->cell_pa.since_ms = SMARTBMS_NEVER;
+	c->cell_ov.since_ms = SMARTBMS_NEVER;
+	c->cell_temp.since_ms = SMARTBMS_NEVER;
+	c->alt_good_since_ms = SMARTBMS_NEVER;
+	c->alt_oc_since_ms = SMARTBMS_NEVER;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_core_init, SMARTBMS);
+
+int smartbms_core_set(struct smartbms_core *c,
+		      const struct smartbms_settings *set)
+{
+	if (!smartbms_settings_valid(set))
+		return -EINVAL;
+	c->set = *set;
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_core_set, SMARTBMS);
+
+/* ---- helpers ---- */
+
+static u64 smartbms_elapsed(u64 now, u64 since)
+{
+	return now >= since ? now - since : 0;
+}
+
+/* Record a deadline: the step must run again at @at. */
+static void smartbms_wake(struct smartbms_eval *e, u64 at)
+{
+	if (at > e->now && at < e->next)
+		e->next = at;
+}
+
+/*
+ * Timer helper: true once @cond has held for @delay_ms. *since holds the
+ * start of the run, NEVER while @cond is false.
+ */
+static bool smartbms_held(struct smartbms_eval *e, bool cond, u64 *since,
+			  u64 delay_ms)
+{
+	if (!cond) {
+		*since = SMARTBMS_NEVER;
+		return false;
+	}
+	if (*since == SMARTBMS_NEVER)
+		*since = e->now;
+	if (smartbms_elapsed(e->now, *since) >= delay_ms)
+		return true;
+	smartbms_wake(e, *since + delay_ms);
+	return false;
+}
+
+static bool smartbms_usable(const struct smartbms_core *c,
+			    enum smartbms_chan ch)
+{
+	return (c->board.chan_present & BIT(ch)) && c->ch[ch].have_val &&
+	       !c->ch[ch].fault;
+}
+
+static bool smartbms_in(const struct smartbms_core *c,
+			enum smartbms_input in)
+{
+	return c->in[in].stable;
+}
+
+static bool smartbms_has_in(const struct smartbms_core *c,
+			    enum smartbms_input in)
+{
+	return c->board.input_present & BIT(in);
+}
+
+/* ---- rule families ---- */
+
+/*
+ * BMS-IN-1: a raw level that differs from the debounced one is taken
+ * once it has lasted the debounce time; a shorter change is dropped.
+ */
+static void smartbms_debounce(struct smartbms_core *c,
+			      const struct smartbms_sample *s,
+			      struct smartbms_eval *e)
+{
+	bool atc_was = c->seen ? c->in[SMARTBMS_IN_ATC].stable : true;
+	bool atd_was = c->seen ? c->in[SMARTBMS_IN_ATD].stable : true;
+	bool pa_up;
+	unsigned int i;
+
+	for (i = 0; i < SMARTBMS_IN_NUM; i++) {
+		struct smartbms_debounce *d = &c->in[i];
+
+		if (!smartbms_has_in(c, i)) {
+			d->stable = false;
+			d->pending = false;
+			continue;
+		}
+		if (!c->seen || s->in[i] == d->stable) {
+			d->stable = s->in[i];
+			d->pending = false;
+			continue;
+		}
+		if (!d->pending) {
+			d->pending = true;
+			d->since_ms = e->now;
+		}
+		if (smartbms_elapsed(e->now, d->since_ms) >= c->set.debounce_ms) {
+			d->stable = s->in[i];
+			d->pending = false;
+		} else {
+			smartbms_wake(e, d->since_ms + c->set.debounce_ms);
+		}
+	}
+	c->seen = true;
+
+	/* falls of ATC/ATD for E-B32, and whether a pre-alarm was up */
+	pa_up = c->pa_active || (smartbms_has_in(c, SMARTBMS_IN_PREALARM) &&
+				 smartbms_in(c, SMARTBMS_IN_PREALARM));
+	if (atc_was && !smartbms_in(c, SMARTBMS_IN_ATC)) {
+		c->atc_fall_ms = e->now;
+		c->atc_fall_pa = pa_up;
+	}
+	if (atd_was && !smartbms_in(c, SMARTBMS_IN_ATD)) {
+		c->atd_fall_ms = e->now;
+		c->atd_fall_pa = pa_up;
+	}
+}
+
+/*
+ * BMS-OUT-6: sensor faults; BMS-OUT-5: first complete evaluation.
+ */
+static void smartbms_sensors(struct smartbms_core *c,
+			     const struct smartbms_sample *s,
+			     struct smartbms_eval *e)
+{
+	bool complete = s->calibration_ok;
+	unsigned int i;
+
+	for (i = 0; i < SMARTBMS_CH_NUM; i++) {
+		struct smartbms_chan_state *ch = &c->ch[i];
+		bool read_ok = s->chan_ok & BIT(i);
+		s32 v = s->val[i];
+
+		if (!(c->board.chan_present & BIT(i)))
+			continue;
+		if (!read_ok) {
+			ch->good_since_ms = SMARTBMS_NEVER;
+			if (smartbms_held(e, true, &ch->bad_since_ms,
+					  SMARTBMS_SENSOR_MS))
+				ch->fault = true;
+		} else if (v < smartbms_ranges[i].min ||
+			   v > smartbms_ranges[i].max) {
+			ch->bad_since_ms = SMARTBMS_NEVER;
+			ch->good_since_ms = SMARTBMS_NEVER;
+			ch->fault = true;
+		} else {
+			ch->bad_since_ms = SMARTBMS_NEVER;
+			ch->val = v;
+			ch->have_val = true;
+			if (ch->fault &&
+			    smartbms_held(e, true, &ch->good_since_ms,
+					  SMARTBMS_SENSOR_MS)) {
+				ch->fault = false;
+				ch->good_since_ms = SMARTBMS_NEVER;
+			}
+		}
+		if (!ch->have_val)
+			complete = false;
+	}
+	if (complete)
+		c->started = true;
+}
+
+/* BMS-OUT-5, E-B30, E-B33: fail-safe. */
+static void smartbms_failsafe(struct smartbms_core *c,
+			      const struct smartbms_sample *s,
+			      struct smartbms_eval *e)
+{
+	if (!s->calibration_ok)
+		e->codes |= BIT(SMARTBMS_E_B30);
+	if (!s->config_ok)
+		e->codes |= BIT(SMARTBMS_E_B31);
+
+	if (c->board.chan_present & BIT(SMARTBMS_CH_VREF)) {
+		const struct smartbms_chan_state *ch = &c->ch[SMARTBMS_CH_VREF];
+		s32 dev = ch->val - SMARTBMS_VREF_NOMINAL_MV;
+
+		/* a reference that cannot be read cannot be trusted either */
+		if (ch->fault || (ch->have_val &&
+				  abs(dev) > SMARTBMS_VREF_TOL_MV))
+			e->codes |= BIT(SMARTBMS_E_B33);
+	}
+
+	if (!c->started) {
+		e->failsafe = true;
+		e->fs_reason = SMARTBMS_REASON_STARTUP;
+	} else if (e->codes & BIT(SMARTBMS_E_B30)) {
+		e->failsafe = true;
+		e->fs_reason = SMARTBMS_REASON_CALIBRATION;
+	} else if (e->codes & BIT(SMARTBMS_E_B33)) {
+		e->failsafe = true;
+		e->fs_reason = SMARTBMS_REASON_REFERENCE;
+	}
+}
+
+/* BMS-REM-1, BMS-REM-3: remote terminals and software switch. */
+static void smartbms_remote(struct smartbms_core *c, struct smartbms_eval *e)
+{
+	bool has_l = smartbms_has_in(c, SMARTBMS_IN_REMOTE_L);
+	bool has_h = smartbms_has_in(c, SMARTBMS_IN_REMOTE_H);
+	bool hw_on;
+
+	if (!has_l && !has_h)
+		hw_on = true;
+	else
+		hw_on = (has_l && smartbms_in(c, SMARTBMS_IN_REMOTE_L)) ||
+			(has_h && smartbms_in(c, SMARTBMS_IN_REMOTE_H));
+	e->remote_on = hw_on && c->set.switch_on;
+}
+
+/* BMS-TMP-1: BMS over-temperature with hysteresis (A-B15). */
+static void smartbms_temperature(struct smartbms_core *c,
+				 struct smartbms_eval *e)
+{
+	s32 t = c->ch[SMARTBMS_CH_TEMP].val;
+
+	if (smartbms_usable(c, SMARTBMS_CH_TEMP)) {
+		if (t > SMARTBMS_OVERTEMP_MC)
+			c->overtemp = true;
+		else if (t < SMARTBMS_OVERTEMP_CLEAR_MC)
+			c->overtemp = false;
+	}
+	if (c->started && c->overtemp)
+		e->codes |= BIT(SMARTBMS_A_B15);
+}
+
+/* BMS-CELL-2: trip after @delay of @trip, reset after @delay of @reset. */
+static void smartbms_hyst_update(struct smartbms_hyst *h,
+				 struct smartbms_eval *e,
+				 bool trip, bool reset)
+{
+	bool want = h->on ? reset : trip;
+
+	if (smartbms_held(e, want, &h->since_ms, SMARTBMS_CELL_DELAY_MS)) {
+		h->on = !h->on;
+		h->since_ms = SMARTBMS_NEVER;
+	}
+}
+
+/*
+ * BMS-CELL-1/2: local cell monitoring. A faulty cell or battery
+ * temperature channel counts as not allowed (fail safe).
+ */
+static void smartbms_cells(struct smartbms_core *c, struct smartbms_eval *e,
+			   bool *cell_fault, bool *tbat_fault)
+{
+	u32 cells = c->board.chan_present & SMARTBMS_CH_VCELLS;
+	s32 vmin = S32_MAX, vmax = S32_MIN;
+	unsigned int i;
+
+	*cell_fault = false;
+	*tbat_fault = false;
+	if (cells) {
+		for (i = SMARTBMS_CH_VCELL0; i <= SMARTBMS_CH_VCELL3; i++) {
+			if (!(cells & BIT(i)))
+				continue;
+			if (!smartbms_usable(c, i)) {
+				*cell_fault = true;
+				c->cell_uv.since_ms = SMARTBMS_NEVER;
+				c->cell_pa.since_ms = SMARTBMS_NEVER;
+				c->cell_ov.since_ms = SMARTBMS_NEVER;
+				continue;
+			}
+			vmin = min(vmin, c->ch[i].val);
+			vmax = max(vmax, c->ch[i].val);
+		}
+		if (!*cell_fault) {
+			smartbms_hyst_update(&c->cell_uv, e,
+					     vmin < SMARTBMS_CELL_UV_MV,
+					     vmin >= SMARTBMS_CELL_UV_CLEAR_MV);
+			smartbms_hyst_update(&c->cell_pa, e,
+					     vmin < SMARTBMS_CELL_PA_MV,
+					     vmin >= SMARTBMS_CELL_PA_CLEAR_MV);
+			smartbms_hyst_update(&c->cell_ov, e,
+					     vmax > SMARTBMS_CELL_OV_MV,
+					     vmax < SMARTBMS_CELL_OV_CLEAR_MV);
+		}
+	}
+	if (c->board.chan_present & BIT(SMARTBMS_CH_TBAT)) {
+		s32 t = c->ch[SMARTBMS_CH_TBAT].val;
+
+		if (!smartbms_usable(c, SMARTBMS_CH_TBAT)) {
+			*tbat_fault = true;
+			c->cell_temp.since_ms = SMARTBMS_NEVER;
+		} else {
+			smartbms_hyst_update(&c->cell_temp, e,
+					     t < SMARTBMS_TBAT_LOW_MC ||
+					     t > SMARTBMS_TBAT_HIGH_MC,
+					     t >= SMARTBMS_TBAT_LOW_MC +
+						  SMARTBMS_TBAT_HYST_MC &&
+					     t <= SMARTBMS_TBAT_HIGH_MC -
+						  SMARTBMS_TBAT_HYST_MC);
+		}
+	}
+}
+
+/*
+ * BMS-CHG-1: charge limit reached at vbat >= limit; re-enabled after vbat
+ * stayed <= limit - 0.5 V for 10 s.
+ */
+static void smartbms_charge_limit(struct smartbms_core *c,
+				  struct smartbms_eval *e)
+{
+	s32 vbat = c->ch[SMARTBMS_CH_VBAT].val;
+	s32 limit = c->set.charge_limit_mv;
+
+	if (!smartbms_usable(c, SMARTBMS_CH_VBAT)) {
+		c->chg_below_since_ms = SMARTBMS_NEVER;
+		return;
+	}
+	if (vbat >= limit) {
+		c->chg_limit = true;
+		c->chg_below_since_ms = SMARTBMS_NEVER;
+	} else if (c->chg_limit &&
+		   smartbms_held(e, vbat <= limit - SMARTBMS_CHG_HYST_MV,
+				 &c->chg_below_since_ms,
+				 SMARTBMS_CHG_REENABLE_MS)) {
+		c->chg_limit = false;
+		c->chg_below_since_ms = SMARTBMS_NEVER;
+	}
+}
+
+/*
+ * E-B32 (prealarm usage `use` only): cable-detect low, or without it ATC
+ * and ATD falling within 100 ms of each other with no pre-alarm before.
+ */
+static void smartbms_cable(struct smartbms_core *c, struct smartbms_eval *e)
+{
+	bool atc = smartbms_in(c, SMARTBMS_IN_ATC);
+	bool atd = smartbms_in(c, SMARTBMS_IN_ATD);
+
+	if (c->set.prealarm_usage != SMARTBMS_PREALARM_USE) {
+		c->cable_fault = false;
+	} else if (smartbms_has_in(c, SMARTBMS_IN_CABLE)) {
+		c->cable_fault = !smartbms_in(c, SMARTBMS_IN_CABLE);
+	} else if (atc && atd) {
+		c->cable_fault = false;
+	} else if (!atc && !atd && !c->cable_fault) {
+		bool atc_first = c->atc_fall_ms <= c->atd_fall_ms;
+		u64 gap = atc_first ? c->atd_fall_ms - c->atc_fall_ms :
+				      c->atc_fall_ms - c->atd_fall_ms;
+		bool pa = atc_first ? c->atc_fall_pa : c->atd_fall_pa;
+
+		if (c->atc_fall_ms != SMARTBMS_NEVER &&
+		    c->atd_fall_ms != SMARTBMS_NEVER &&
+		    gap <= SMARTBMS_CABLE_WINDOW_MS && !pa)
+			c->cable_fault = true;
+	}
+	if (atc)
+		c->atc_fall_ms = SMARTBMS_NEVER;
+	if (atd)
+		c->atd_fall_ms = SMARTBMS_NEVER;
+	if (c->cable_fault && c->started)
+		e->codes |= BIT(SMARTBMS_E_B32);
+}
+
+/*
+ * Discharge permission from the battery (ATD, E-B32) and the cells
+ * (BMS-CELL-1), and the pre-alarm request (BMS-OUT-3, BMS-SET-3).
+ */
+static void smartbms_discharge(struct smartbms_core *c,
+			       struct smartbms_eval *e, bool cell_fault)
+{
+	bool cells = c->board.chan_present & SMARTBMS_CH_VCELLS;
+
+	e->dis_na = true;
+	if (c->cable_fault)
+		c->dis_reason = SMARTBMS_REASON_CABLE;
+	else if (!smartbms_in(c, SMARTBMS_IN_ATD))
+		c->dis_reason = SMARTBMS_REASON_ATD;
+	else if (cells && cell_fault)
+		c->dis_reason = SMARTBMS_REASON_SENSOR;
+	else if (cells && c->cell_uv.on)
+		c->dis_reason = SMARTBMS_REASON_CELL_UV;
+	else
+		e->dis_na = false;
+
+	e->pa_req = (cells && c->cell_pa.on) ||
+		    (c->set.prealarm_usage == SMARTBMS_PREALARM_USE &&
+		     smartbms_has_in(c, SMARTBMS_IN_PREALARM) &&
+		     smartbms_in(c, SMARTBMS_IN_PREALARM));
+}
+
+/*
+ * BMS-OUT-1/3/4, BMS-SET-3: the pre-alarm goes up on request or when
+ * discharge becomes not allowed; Load Disconnect drops only after 30 s of
+ * pre-alarm, and the pre-alarm goes down at that moment.
+ */
+static void smartbms_prealarm(struct smartbms_core *c,
+			      struct smartbms_eval *e)
+{
+	if (e->failsafe) {
+		/* outputs are low anyway: stay off without a warning */
+		c->load_uv_off = e->dis_na;
+		c->pa_active = false;
+	} else if (c->load_uv_off && !e->dis_na) {
+		c->load_uv_off = false;
+	}
+	if (e->failsafe || c->load_uv_off) {
+		/* no pre-alarm while the loads are off (BMS-OUT-3) */
+	} else if (e->pa_req || e->dis_na) {
+		if (!c->pa_active) {
+			c->pa_active = true;
+			c->pa_since_ms = e->now;
+			c->pa_blink = true;
+			c->pa_toggle_ms = e->now + SMARTBMS_BLINK_MS;
+		}
+	} else {
+		c->pa_active = false;
+	}
+	if (c->pa_active && e->dis_na) {
+		u64 at = c->pa_since_ms + SMARTBMS_PREALARM_MS;
+
+		if (e->now >= at) {
+			c->load_uv_off = true;
+			c->pa_active = false;
+		} else {
+			smartbms_wake(e, at);
+		}
+	}
+	if (c->pa_active && c->set.prealarm_signal ==
+	    SMARTBMS_SIGNAL_INTERMITTENT) {
+		if (e->now >= c->pa_toggle_ms) {
+			c->pa_blink = !c->pa_blink;
+			c->pa_toggle_ms += SMARTBMS_BLINK_MS;
+			if (e->now >= c->pa_toggle_ms)
+				c->pa_toggle_ms = e->now + SMARTBMS_BLINK_MS;
+		}
+		smartbms_wake(e, c->pa_toggle_ms);
+	}
+	if (c->pa_active)
+		e->codes |= BIT(SMARTBMS_W_B12);
+	if (c->load_uv_off && c->started)
+		e->codes |= BIT(SMARTBMS_A_B11);
+}
+
+/*
+ * BMS-OUT-2, BMS-REM-2 (system), BMS-OUT-6: charge permission. BMS
+ * over-temperature does not drop it (BMS-TMP-1).
+ */
+static void smartbms_charge(struct smartbms_core *c, struct smartbms_eval *e,
+			    bool cell_fault, bool tbat_fault)
+{
+	bool cells = c->board.chan_present & SMARTBMS_CH_VCELLS;
+	enum smartbms_reason r = SMARTBMS_REASON_NONE;
+
+	if (e->failsafe)
+		r = e->fs_reason;
+	else if (c->cable_fault)
+		r = SMARTBMS_REASON_CABLE;
+	else if (!e->remote_on && c->set.remote_fn == SMARTBMS_REMOTE_SYSTEM)
+		r = SMARTBMS_REASON_REMOTE;
+	else if (!smartbms_usable(c, SMARTBMS_CH_VBAT) ||
+		 (cells && cell_fault) || tbat_fault)
+		r = SMARTBMS_REASON_SENSOR;
+	else if (!smartbms_in(c, SMARTBMS_IN_ATC))
+		r = SMARTBMS_REASON_ATC;
+	else if (cells && c->cell_ov.on)
+		r = SMARTBMS_REASON_CELL_OV;
+	else if (c->cell_temp.on)
+		r = SMARTBMS_REASON_CELL_TEMP;
+	else if (c->chg_limit)
+		r = SMARTBMS_REASON_CHARGE_LIMIT;
+	e->chg_reason = r;
+	e->chg_out = r == SMARTBMS_REASON_NONE;
+}
+
+/*
+ * BMS-ALT-3: the regulator. An integral term trims the feed-forward
+ * setpoint (the limit) so that the measured ialt settles on the limit.
+ */
+static u32 smartbms_regulate(struct smartbms_core *c,
+			     struct smartbms_eval *e, u32 limit, u64 dt)
+{
+	s32 err = (s32)limit - c->ch[SMARTBMS_CH_IALT].val;
+	s32 trim_max = (s32)(limit / 100 * SMARTBMS_REG_TRIM_PCT * 1000);
+	s32 sp;
+
+	dt = min_t(u64, dt, SMARTBMS_REG_DT_MAX_MS);
+	/* trim [uA] += Ki [1/s] * err [mA] * dt [ms] */
+	c->alt_trim_ua += SMARTBMS_REG_KI * err * (s32)dt;
+	c->alt_trim_ua = clamp(c->alt_trim_ua, -trim_max, trim_max);
+	sp = (s32)limit + c->alt_trim_ua / 1000;
+	smartbms_wake(e, e->now + SMARTBMS_REG_PERIOD_MS);
+	return max(sp, 0);
+}
+
+/*
+ * BMS-ALT-1..4, BMS-TMP-1: alternator path. On only with vstart > 13.0 V
+ * and > vbat for 5 s; off below 12.8 V or at vstart <= vbat, when charging
+ * is not allowed, the remote is off, the BMS is too hot or a needed
+ * measurement is faulty; current limited per fuse row.
+ */
+static enum smartbms_reason smartbms_alternator(struct smartbms_core *c,
+						struct smartbms_eval *e,
+						u64 dt, u32 limit,
+						u32 *setpoint)
+{
+	s32 vs = c->ch[SMARTBMS_CH_VSTART].val;
+	s32 vb = c->ch[SMARTBMS_CH_VBAT].val;
+	bool meas = smartbms_usable(c, SMARTBMS_CH_VBAT) &&
+		    smartbms_usable(c, SMARTBMS_CH_VSTART) &&
+		    smartbms_usable(c, SMARTBMS_CH_IALT) &&
+		    smartbms_usable(c, SMARTBMS_CH_TEMP);
+	enum smartbms_reason r = SMARTBMS_REASON_NONE;
+	bool was_on = c->alt_on;
+	bool good;
+
+	*setpoint = 0;
+	/* BMS-ALT-1/2: the vstart state, kept up to date in any case */
+	if (!meas) {
+		c->alt_vs_ok = false;
+		c->alt_good_since_ms = SMARTBMS_NEVER;
+	} else {
+		good = vs > SMARTBMS_ALT_START_MV && vs > vb;
+		/* a path that is off switches on only past 13.0 V */
+		if (vs < SMARTBMS_ALT_STOP_MV || vs <= vb || (!was_on && !good))
+			c->alt_vs_ok = false;
+		if (smartbms_held(e, good, &c->alt_good_since_ms,
+				  SMARTBMS_ALT_RESTART_MS))
+			c->alt_vs_ok = true;
+	}
+
+	if (e->failsafe)
+		r = e->fs_reason;
+	else if (!e->chg_out)
+		r = e->chg_reason;
+	else if (!e->remote_on)
+		r = SMARTBMS_REASON_REMOTE;
+	else if (!meas)
+		r = SMARTBMS_REASON_SENSOR;
+	else if (c->overtemp)
+		r = SMARTBMS_REASON_OVERTEMP;
+	else if (!c->alt_vs_ok && vs <= vb)
+		r = SMARTBMS_REASON_VSTART_BELOW_VBAT;
+	else if (!c->alt_vs_ok && vs <= SMARTBMS_ALT_START_MV)
+		r = SMARTBMS_REASON_VSTART_LOW;
+	else if (!c->alt_vs_ok)
+		r = SMARTBMS_REASON_ALT_RESTART;
+
+	/* BMS-ALT-3 without a setpoint: off above the limit, retry later */
+	if (!c->board.has_setpoint) {
+		if (r == SMARTBMS_REASON_NONE && c->alt_on &&
+		    c->ch[SMARTBMS_CH_IALT].val > (s32)limit) {
+			c->alt_oc_off = true;
+			c->alt_oc_since_ms = e->now;
+		}
+		if (c->alt_oc_off) {
+			u64 at = c->alt_oc_since_ms + SMARTBMS_OC_RETRY_MS;
+
+			if (e->now >= at)
+				c->alt_oc_off = false;
+			else
+				smartbms_wake(e, at);
+		}
+		if (r == SMARTBMS_REASON_NONE && c->alt_oc_off)
+			r = SMARTBMS_REASON_OVERCURRENT;
+	}
+
+	c->alt_on = r == SMARTBMS_REASON_NONE;
+	if (!c->alt_on)
+		c->alt_trim_ua = 0;
+	else if (c->board.has_setpoint)
+		*setpoint = smartbms_regulate(c, e, limit, was_on ? dt : 0);
+	else
+		*setpoint = limit;
+	return r;
+}
+
+/* The codes of SPEC section 7 not raised by a rule family above. */
+static void smartbms_codes(struct smartbms_core *c, struct smartbms_eval *e,
+			   struct smartbms_result *r)
+{
+	unsigned int i;
+
+	r->codes = e->codes;
+	r->sensor_fault = 0;
+	for (i = 0; i < SMARTBMS_CH_NUM; i++)
+		if (c->ch[i].fault)
+			r->sensor_fault |= BIT(i);
+}
+
+void smartbms_core_step(struct smartbms_core *c,
+			const struct smartbms_sample *s,
+			struct smartbms_result *r)
+{
+	struct smartbms_eval e = {
+		.now = s->now_ms,
+		.next = SMARTBMS_NEVER,
+	};
+	u32 limit = smartbms_fuse_limit_ma(c->set.fuse);
+	bool cell_fault, tbat_fault;
+	u64 dt = c->seen ? smartbms_elapsed(s->now_ms, c->last_ms) : 0;
+	bool pa_out;
+
+	memset(r, 0, sizeof(*r));
+	smartbms_debounce(c, s, &e);
+	smartbms_sensors(c, s, &e);
+	smartbms_failsafe(c, s, &e);
+	smartbms_remote(c, &e);
+	smartbms_temperature(c, &e);
+	smartbms_cells(c, &e, &cell_fault, &tbat_fault);
+	smartbms_charge_limit(c, &e);
+	smartbms_cable(c, &e);
+	smartbms_discharge(c, &e, cell_fault);
+	smartbms_prealarm(c, &e);
+	smartbms_charge(c, &e, cell_fault, tbat_fault);
+	r->reason[SMARTBMS_OUT_ALT] =
+		smartbms_alternator(c, &e, dt, limit, &r->setpoint_ma);
+	smartbms_codes(c, &e, r);
+
+	/* Load Disconnect: BMS-OUT-1, BMS-REM-2 */
+	if (e.failsafe)
+		r->reason[SMARTBMS_OUT_LOAD] = e.fs_reason;
+	else if (!e.remote_on && c->set.remote_fn == SMARTBMS_REMOTE_SYSTEM)
+		r->reason[SMARTBMS_OUT_LOAD] = SMARTBMS_REASON_REMOTE;
+	else if (c->load_uv_off)
+		r->reason[SMARTBMS_OUT_LOAD] = c->dis_reason;
+	r->out[SMARTBMS_OUT_LOAD] =
+		r->reason[SMARTBMS_OUT_LOAD] == SMARTBMS_REASON_NONE;
+
+	r->reason[SMARTBMS_OUT_CHARGE] = e.chg_reason;
+	r->out[SMARTBMS_OUT_CHARGE] = e.chg_out;
+
+	pa_out = c->pa_active &&
+		 (c->set.prealarm_signal == SMARTBMS_SIGNAL_CONTINUOUS ||
+		  c->pa_blink);
+	r->out[SMARTBMS_OUT_PREALARM] = !e.failsafe && pa_out;
+	if (e.failsafe)
+		r->reason[SMARTBMS_OUT_PREALARM] = e.fs_reason;
+	else if (c->pa_active)
+		r->reason[SMARTBMS_OUT_PREALARM] = SMARTBMS_REASON_PREALARM;
+
+	r->out[SMARTBMS_OUT_ALT] = c->alt_on;
+	r->alt_limit_ma = limit;
+	r->remote_on = e.remote_on;
+	r->next_ms = e.next;
+	c->last_ms = s->now_ms;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_core_step, SMARTBMS);
+
+/* ---- parsers (BMS-SET-1) ---- */
+
+/* Length of @buf without one trailing newline. */
+static size_t smartbms_strip(const char *buf)
+{
+	size_t n = strlen(buf);
+
+	if (n && buf[n - 1] == '\n')
+		n--;
+	return n;
+}
+
+int smartbms_parse_enum(const char *buf, const char * const *names,
+			unsigned int n, unsigned int *idx)
+{
+	size_t len = smartbms_strip(buf);
+	unsigned int i;
+
+	if (!len)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (names[i] && strlen(names[i]) == len &&
+		    !memcmp(buf, names[i], len)) {
+			*idx = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_parse_enum, SMARTBMS);
+
+/* The nine rows of BMS-ALT-3; "unset" is shown but never written. */
+int smartbms_parse_fuse(const char *buf, enum smartbms_fuse *fuse)
+{
+	unsigned int idx;
+
+	if (smartbms_parse_enum(buf, smartbms_fuse_names + 1,
+				SMARTBMS_FUSE_NUM - 1, &idx))
+		return -EINVAL;
+	*fuse = idx + 1;
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_parse_fuse, SMARTBMS);
+
+/*
+ * A decimal number of units with at most three decimals, optional leading
+ * '-', to milli-units: "14.2" -> 14200. Nothing else is accepted.
+ */
+int smartbms_parse_milli(const char *buf, s32 min, s32 max, s32 *val)
+{
+	size_t len = smartbms_strip(buf);
+	size_t i = 0;
+	unsigned int decimals = 0, digits = 0;
+	bool neg = false, point = false;
+	s64 v = 0;
+
+	if (i < len && buf[i] == '-') {
+		neg = true;
+		i++;
+	}
+	for (; i < len; i++) {
+		char ch = buf[i];
+
+		if (ch == '.' && !point && digits) {
+			point = true;
+			continue;
+		}
+		if (ch < '0' || ch > '9')
+			return -EINVAL;
+		if (point && ++decimals > 3)
+			return -EINVAL;
+		digits++;
+		v = v * 10 + (ch - '0');
+		if (v > (s64)S32_MAX * 1000)
+			return -EINVAL;
+	}
+	if (!digits || (point && !decimals))
+		return -EINVAL;
+	for (; decimals < 3; decimals++)
+		v *= 10;
+	if (neg)
+		v = -v;
+	if (v < min || v > max)
+		return -EINVAL;
+	*val = (s32)v;
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_parse_milli, SMARTBMS);
+
+/* ---- blobs ---- */
+
+static u32 smartbms_crc(const u8 *p, size_t len)
+{
+	/* zlib / IEEE CRC-32 */
+	return ~crc32_le(~0U, p, len);
+}
+
+static u32 smartbms_get_le32(const u8 *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
+}
+
+static void smartbms_put_le32(u8 *p, u32 v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+/* Calibration blob of CONTRACT.md: E-B30 when this fails. */
+int smartbms_calibration_parse(const u8 *data, size_t len,
+			       struct smartbms_calibration *cal)
+{
+	struct smartbms_calibration tmp;
+	const u8 *p;
+	unsigned int i;
+
+	if (!data || len != SMARTBMS_CAL_BLOB_SIZE ||
+	    memcmp(data, SMARTBMS_CAL_MAGIC, 4) ||
+	    (data[4] | data[5] << 8) != SMARTBMS_CAL_VERSION ||
+	    (data[6] | data[7] << 8) != SMARTBMS_CH_NUM ||
+	    smartbms_get_le32(data + len - 4) != smartbms_crc(data, len - 4))
+		return -EINVAL;
+	for (i = 0, p = data + 8; i < SMARTBMS_CH_NUM; i++, p += 8) {
+		tmp.chan[i].gain_micro = (s32)smartbms_get_le32(p);
+		tmp.chan[i].offset = (s32)smartbms_get_le32(p + 4);
+		/* a zero gain cannot be a calibration */
+		if (!tmp.chan[i].gain_micro)
+			return -EINVAL;
+	}
+	*cal = tmp;
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_calibration_parse, SMARTBMS);
+
+/* raw * gain_micro / 1000000 + offset, rounded, saturated to s32. */
+s32 smartbms_calibrate(const struct smartbms_calibration *cal,
+		       enum smartbms_chan chan, s32 val)
+{
+	s64 p;
+	u64 m;
+
+	if ((unsigned int)chan >= SMARTBMS_CH_NUM)
+		return val;
+	p = (s64)val * cal->chan[chan].gain_micro;
+	m = p < 0 ? -(u64)p : (u64)p;
+	m += 500000;
+	do_div(m, 1000000);
+	p = p < 0 ? -(s64)m : (s64)m;
+	p += cal->chan[chan].offset;
+	return (s32)clamp_t(s64, p, S32_MIN, S32_MAX);
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_calibrate, SMARTBMS);
+
+/*
+ * Settings blob (NVMEM): "SBMS", u8 version, u8 fuse, u8 usage, u8 signal,
+ * u8 remote function, u8 switch, u16 zero, le32 charge limit mV, le32
+ * debounce ms, zeros, le32 CRC-32 of the first 28 bytes.
+ */
+int smartbms_settings_pack(const struct smartbms_settings *set,
+			   u8 *buf, size_t len)
+{
+	if (len < SMARTBMS_SETTINGS_BLOB_SIZE || !smartbms_settings_valid(set))
+		return -EINVAL;
+	memset(buf, 0, SMARTBMS_SETTINGS_BLOB_SIZE);
+	memcpy(buf, SMARTBMS_SET_MAGIC, 4);
+	buf[4] = SMARTBMS_SET_VERSION;
+	buf[5] = set->fuse;
+	buf[6] = set->prealarm_usage;
+	buf[7] = set->prealarm_signal;
+	buf[8] = set->remote_fn;
+	buf[9] = set->switch_on;
+	smartbms_put_le32(buf + 12, set->charge_limit_mv);
+	smartbms_put_le32(buf + 16, set->debounce_ms);
+	smartbms_put_le32(buf + SMARTBMS_SET_CRC_OFF,
+			  smartbms_crc(buf, SMARTBMS_SET_CRC_OFF));
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_settings_pack, SMARTBMS);
+
+int smartbms_settings_unpack(const u8 *buf, size_t len,
+			     struct smartbms_settings *set)
+{
+	struct smartbms_settings tmp;
+
+	if (!buf || len != SMARTBMS_SETTINGS_BLOB_SIZE ||
+	    memcmp(buf, SMARTBMS_SET_MAGIC, 4) ||
+	    buf[4] != SMARTBMS_SET_VERSION || buf[9] > 1 ||
+	    smartbms_get_le32(buf + SMARTBMS_SET_CRC_OFF) !=
+	    smartbms_crc(buf, SMARTBMS_SET_CRC_OFF))
+		return -EINVAL;
+	tmp.fuse = buf[5];
+	tmp.prealarm_usage = buf[6];
+	tmp.prealarm_signal = buf[7];
+	tmp.remote_fn = buf[8];
+	tmp.switch_on = buf[9];
+	tmp.charge_limit_mv = smartbms_get_le32(buf + 12);
+	tmp.debounce_ms = smartbms_get_le32(buf + 16);
+	if (!smartbms_settings_valid(&tmp))
+		return -EINVAL;
+	*set = tmp;
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_settings_unpack, SMARTBMS);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("smartbms protection core");

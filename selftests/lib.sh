@@ -1,0 +1,74 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the smartbms kselftests. Sourced by every test; they drive
+# the simulated board through smartbms-sim(1) and print TAP.
+
+PSY=/sys/class/power_supply/smartbms
+ALT=/sys/class/power_supply/smartbms-alternator
+ksft_pass=0
+ksft_fail=0
+ksft_n=0
+
+ksft_skip() { echo "1..0 # SKIP $*"; exit 4; }
+
+require_bms() {
+	[ -d "$PSY" ] || ksft_skip "smartbms is not bound"
+	command -v smartbms-sim >/dev/null || ksft_skip "smartbms-sim not on PATH"
+}
+
+ok() { ksft_n=$((ksft_n + 1)); ksft_pass=$((ksft_pass + 1)); echo "ok $ksft_n - $*"; }
+not_ok() { ksft_n=$((ksft_n + 1)); ksft_fail=$((ksft_fail + 1)); echo "not ok $ksft_n - $*"; }
+
+# check DESC CMD...: one TAP line for whether CMD succeeds
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# expect DESC EXPECTED CMD...: CMD must print EXPECTED
+expect() {
+	desc=$1 want=$2
+	shift 2
+	got=$("$@" 2>&1)
+	if [ "$got" = "$want" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		echo "#   expected '$want', got '$got'"
+	fi
+}
+
+attr() { cat "$PSY/$1"; }
+sim() { smartbms-sim "$@"; }
+out() { smartbms-sim get "$1"; }
+
+# wait_out NAME VALUE TIMEOUT_S: poll an output line until it has VALUE
+wait_out() { smartbms-sim wait "$1" "$2" "$3" 2>/dev/null; }
+
+# ms since boot, from /proc/uptime (10 ms resolution)
+now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+
+# a board at rest: battery allows everything, engine off, remote on
+board_normal() {
+	sim set allowed-to-charge 1
+	sim set allowed-to-discharge 1
+	sim set prealarm-in 0
+	sim set cable-detect 1
+	sim set remote-l 1
+	sim set remote-h 1
+	sim set vbat 13.2
+	sim set vstart 12.4
+	sim set ialt 0
+	sim set temp 25
+	sim set vref 2.5
+	sim set tbat 20
+	for c in vbat vstart ialt temp vref tbat; do sim fault $c clear; done
+}
+
+ksft_finish() {
+	echo "1..$ksft_n"
+	echo "# $ksft_pass passed, $ksft_fail failed"
+	[ "$ksft_fail" = 0 ]
+}

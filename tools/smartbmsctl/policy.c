@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smartbmsctl policy: switch the system off through the software switch
+ * at a state of charge, before the BMS has to disconnect for low cell
+ * voltage (manual section 3.1: the low-voltage disconnect is the last
+ * resort; switch off at a state of charge that leaves reserve).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "tools-common.h"
+
+struct sbc_policy {
+	const char *source;		/* --source, or NULL: first found */
+	char found[256];		/* the source in use */
+	unsigned long off, on, hold_s, interval_s, count;
+	int once, use_syslog;
+	long long last_action_ms;	/* 0: none yet */
+	int deferred;			/* a deferral was logged */
+};
+
+static volatile sig_atomic_t sbc_policy_stop;
+
+static void sbc_policy_signal(int sig)
+{
+	(void)sig;
+	sbc_policy_stop = 1;
+}
+
+static void policy_help(void)
+{
+	printf("Usage: smartbmsctl policy --off PERCENT [OPTIONS]\n\n"
+	       "Switch the system off through the software switch when the state of\n"
+	       "charge falls below --off, and back on when it rises above --on.\n"
+	       "Set 'remote-function system' so that off also drops Load and Charge\n"
+	       "Disconnect (with 'alternator' only alternator charging stops).\n\n"
+	       "  -S, --source NAME     power_supply whose 'capacity' is the state of\n"
+	       "                        charge (default: the first other than smartbms)\n"
+	       "  -o, --off PERCENT     switch off below this, 0..99 (required)\n"
+	       "  -O, --on PERCENT      switch on above this, --off+1..100 (default --off+10)\n"
+	       "  -H, --hold SECONDS    minimum time between actions, default 300\n"
+	       "  -i, --interval SEC    evaluation period, default 30\n"
+	       "  -1, --once            evaluate once and exit (no hold history)\n"
+	       "  -n, --count N         stop after N evaluations\n"
+	       "  -s, --syslog          log to syslog instead of standard output\n"
+	       "  -h, --help            show this help\n\n"
+	       "The policy owns the software switch while it runs: it switches back\n"
+	       "on above --on even after a manual 'set switch off'. Use the remote\n"
+	       "terminals for a manual off; both must be on (BMS-REM-3).\n");
+}
+
+static void sbc_plog(const struct sbc_policy *p, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void sbc_plog(const struct sbc_policy *p, int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (p->use_syslog) {
+		vsyslog(prio, fmt, ap);
+	} else {
+		char ts[32];
+
+		sbc_timestamp(ts, sizeof(ts));
+		printf("%s policy: ", ts);
+		vprintf(fmt, ap);
+		putchar('\n');
+		fflush(stdout);
+	}
+	va_end(ap);
+}
+
+static int sbc_has_capacity(const char *name)
+{
+	char buf[32];
+
+	return !sbc_read_attr(name, "capacity", buf, sizeof(buf));
+}
+
+/* The state-of-charge source: --source, else the first by name. */
+static int sbc_find_source(struct sbc_policy *p)
+{
+	char dir[PATH_MAX];
+	struct dirent **list;
+	int n, i, ret = SBC_EXIT_NOSOURCE;
+
+	if (p->source) {
+		if (!strcmp(p->source, SBC_PSY) || !strncmp(p->source, SBC_PSY "-", 9))
+			return sbc_fail(SBC_EXIT_USAGE, "policy: --source %s: the BMS "
+					"itself is not a state-of-charge source", p->source);
+		if (!sbc_has_capacity(p->source))
+			return sbc_fail(SBC_EXIT_NOSOURCE, "policy: --source %s: no "
+					"readable %s/class/power_supply/%s/capacity",
+					p->source, sbc_sysfs_root(), p->source);
+		snprintf(p->found, sizeof(p->found), "%s", p->source);
+		return SBC_EXIT_OK;
+	}
+	snprintf(dir, sizeof(dir), "%s/class/power_supply", sbc_sysfs_root());
+	n = scandir(dir, &list, NULL, alphasort);
+	if (n < 0)
+		return sbc_fail(SBC_EXIT_NOSOURCE, "policy: %s: %s", dir, strerror(errno));
+	for (i = 0; i < n; i++) {
+		const char *name = list[i]->d_name;
+
+		if (ret && name[0] != '.' && strcmp(name, SBC_PSY) &&
+		    strncmp(name, SBC_PSY "-", 9) && sbc_has_capacity(name)) {
+			snprintf(p->found, sizeof(p->found), "%s", name);
+			ret = SBC_EXIT_OK;
+		}
+		free(list[i]);
+	}
+	free(list);
+	if (ret)
+		sbc_err("policy: no state-of-charge source: no power_supply "
+			"other than smartbms has a capacity attribute in %s", dir);
+	return ret;
+}
+
+/* One evaluation; exit code (0 also when nothing had to be done). */
+static int sbc_policy_eval(struct sbc_policy *p)
+{
+	char sw[16];
+	const char *want = NULL;
+	long soc;
+	int ret;
+
+	ret = sbc_read_long(p->found, "capacity", &soc);
+	if (ret) {
+		sbc_plog(p, LOG_ERR, "cannot read the state of charge of %s: %s",
+			 p->found, strerror(-ret));
+		return SBC_EXIT_NOSOURCE;
+	}
+	ret = sbc_read_attr(SBC_PSY, "software_switch", sw, sizeof(sw));
+	if (ret) {
+		sbc_plog(p, LOG_ERR, "cannot read the software switch: %s", strerror(-ret));
+		return ret == -ENOENT ? SBC_EXIT_NODEV : SBC_EXIT_FAIL;
+	}
+	if (soc < (long)p->off && !strcmp(sw, "on"))
+		want = "off";
+	else if (soc > (long)p->on && !strcmp(sw, "off"))
+		want = "on";
+	if (!want) {
+		if (p->once)
+			sbc_plog(p, LOG_INFO, "no action: state of charge %ld%% (%s), "
+				 "switch %s, off below %lu%%, on above %lu%%",
+				 soc, p->found, sw, p->off, p->on);
+		p->deferred = 0;
+		return SBC_EXIT_OK;
+	}
+	if (p->last_action_ms) {
+		long now = (long)(sbc_now_ms() - p->last_action_ms);
+		if (now < (long)p->hold_s * 1000) {
+			if (!p->deferred)
+				sbc_plog(p, LOG_INFO, "holding: switch %s deferred, last "
+					 "action %ld s ago, minimum %lu s", want,
+					 now / 1000, p->hold_s);
+			p->deferred = 1;
+			return SBC_EXIT_OK;
+		}
+	}
+	ret = sbc_write_attr(SBC_PSY, "software_switch", want);
+	if (ret) {
+		sbc_plog(p, LOG_ERR, "switching %s failed: %s", want, strerror(-ret));
+		return sbc_write_error("policy: set switch", ret);
+	}
+	p->last_action_ms = sbc_now_ms();
+	p->deferred = 0;
+	sbc_plog(p, LOG_NOTICE, "switch %s: state of charge %ld%% (%s) %s %lu%%",
+		 want, soc, p->found, *want == 'o' && want[1] == 'f' ? "below" : "above",
+		 *want == 'o' && want[1] == 'f' ? p->off : p->on);
+	return SBC_EXIT_OK;
+}
+
+static int sbc_pct(const char *opt, const char *arg, unsigned long *out)
+{
+	if (sbc_parse_uint(arg, 100, out))
+		return sbc_fail(SBC_EXIT_RANGE, "policy: %s: invalid value '%s': valid "
+				"range is 0..100 percent", opt, arg);
+	return 0;
+}
+
+int cmd_policy(int argc, char **argv, const struct sbc_global *g)
+{
+	static const struct option opts[] = {
+		{ "source", required_argument, NULL, 'S' },
+		{ "off", required_argument, NULL, 'o' },
+		{ "on", required_argument, NULL, 'O' },
+		{ "hold", required_argument, NULL, 'H' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "once", no_argument, NULL, '1' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "syslog", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sbc_policy p = { .hold_s = 300, .interval_s = 30 };
+	int have_off = 0, have_on = 0, opt, ret;
+	unsigned long n;
+	char fn[16];
+
+	while ((opt = getopt_long(argc, argv, "S:o:O:H:i:1n:sh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'S':
+			p.source = optarg;
+			break;
+		case 'o':
+			ret = sbc_pct("--off", optarg, &p.off);
+			if (ret)
+				return ret;
+			have_off = 1;
+			break;
+		case 'O':
+			ret = sbc_pct("--on", optarg, &p.on);
+			if (ret)
+				return ret;
+			have_on = 1;
+			break;
+		case 'H':
+			if (sbc_parse_uint(optarg, 86400, &p.hold_s))
+				return sbc_fail(SBC_EXIT_RANGE, "policy: --hold: invalid value "
+						"'%s': valid range is 0..86400 seconds", optarg);
+			break;
+		case 'i':
+			if (sbc_parse_uint(optarg, 86400, &p.interval_s) || !p.interval_s)
+				return sbc_fail(SBC_EXIT_RANGE, "policy: --interval: invalid value "
+						"'%s': valid range is 1..86400 seconds", optarg);
+			break;
+		case '1':
+			p.once = 1;
+			break;
+		case 'n':
+			if (sbc_parse_uint(optarg, 1000000000, &p.count) || !p.count)
+				return sbc_usage_error("policy", "--count: '%s' is not a "
+						       "positive number", optarg);
+			break;
+		case 's':
+			p.use_syslog = 1;
+			break;
+		case 'h':
+			policy_help();
+			return SBC_EXIT_OK;
+		default:
+			return sbc_usage_error("policy", "bad option");
+		}
+	}
+	ret = sbc_local_only("policy", g);
+	if (ret)
+		return ret;
+	if (optind != argc)
+		return sbc_usage_error("policy", "unexpected argument '%s'", argv[optind]);
+	if (!have_off)
+		return sbc_usage_error("policy", "--off PERCENT is required");
+	if (!have_on)
+		p.on = p.off + 10 > 100 ? 100 : p.off + 10;
+	if (p.off >= p.on)
+		return sbc_fail(SBC_EXIT_RANGE, "policy: --on %lu must be above --off %lu "
+				"(valid range of --on: %lu..100)", p.on, p.off, p.off + 1);
+
+	ret = sbc_check_present();
+	if (ret)
+		return ret;
+	ret = sbc_find_source(&p);
+	if (ret)
+		return ret;
+	if (p.use_syslog)
+		openlog("smartbms-policy", LOG_PID, LOG_DAEMON);
+	if (!sbc_read_attr(SBC_PSY, "remote_function", fn, sizeof(fn)) &&
+	    strcmp(fn, "system"))
+		sbc_plog(&p, LOG_WARNING, "remote-function is '%s': switching off stops "
+			 "only alternator charging; 'smartbmsctl set remote-function "
+			 "system' makes it a system switch", fn);
+	if (!p.once)
+		sbc_plog(&p, LOG_INFO, "source %s, off below %lu%%, on above %lu%%, "
+			 "hold %lu s, every %lu s", p.found, p.off, p.on, p.hold_s,
+			 p.interval_s);
+
+	if (p.once)
+		return sbc_policy_eval(&p);
+	signal(SIGINT, sbc_policy_signal);
+	signal(SIGTERM, sbc_policy_signal);
+	for (n = 0; !sbc_policy_stop; n++) {
+		ret = sbc_policy_eval(&p);
+		/* a missing source or a refused write is logged and retried */
+		if (ret == SBC_EXIT_NODEV || ret == SBC_EXIT_PERM)
+			break;
+		ret = SBC_EXIT_OK;
+		if (p.count && n + 1 >= p.count)
+			break;
+		sbc_sleep_ms((long)p.interval_s * 1000);
+	}
+	if (p.use_syslog)
+		closelog();
+	return ret;
+}

@@ -1,0 +1,518 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Host tests of smartbmsctl against a fake sysfs tree (SMARTBMS_SYSFS).
+# Usage: tests/host.sh [path/to/smartbmsctl]
+# Prints one line per check and at the end exactly "N passed, N failed".
+
+TOOL=$(readlink -f "${1:-./smartbmsctl}")
+T=$(mktemp -d "${TMPDIR:-/tmp}/smartbmsctl-test.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT INT TERM
+export SMARTBMS_SYSFS="$T/sys"
+PSY="$T/sys/class/power_supply"
+BMS="$PSY/smartbms"
+ALT="$PSY/smartbms-alternator"
+OUT="$T/out"
+ERR="$T/err"
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+not_ok() { fail=$((fail + 1)); echo "FAIL - $1"; sed 's/^/    | /' "$ERR" 2>/dev/null | head -5; }
+skip() { echo "skip - $1"; }
+
+# put FILE VALUE
+put() { mkdir -p "$(dirname "$1")"; printf '%s\n' "$2" > "$1"; }
+
+make_tree() {
+	rm -rf "$T/sys"
+	put "$BMS/type" Battery
+	put "$BMS/status" Discharging
+	put "$BMS/health" Good
+	put "$BMS/voltage_now" 13200000
+	put "$BMS/current_now" 45000000
+	put "$BMS/temp" 312
+	put "$BMS/constant_charge_voltage" 14200000
+	put "$BMS/fuse" unset
+	put "$BMS/prealarm_usage" use
+	put "$BMS/prealarm_signal" continuous
+	put "$BMS/remote_function" alternator
+	put "$BMS/software_switch" on
+	put "$BMS/debounce_ms" 20
+	put "$BMS/poll_interval_ms" 100
+	put "$BMS/factory_reset" ""
+	put "$BMS/load_disconnect" 1
+	put "$BMS/charge_disconnect" 1
+	put "$BMS/prealarm" 0
+	put "$BMS/alternator_enable" 1
+	put "$BMS/remote" on
+	put "$BMS/codes" ""
+	put "$BMS/sensor_faults" ""
+	put "$ALT/type" Mains
+	put "$ALT/online" 1
+	put "$ALT/voltage_now" 14020000
+	put "$ALT/current_now" 45000000
+	put "$ALT/input_current_limit" 90000000
+	put "$PSY/BAT0/capacity" 50
+}
+
+# run ARGS...: run the tool, stdout to $OUT, stderr to $ERR, status in $rc
+run() { "$TOOL" "$@" > "$OUT" 2> "$ERR"; rc=$?; }
+
+# expect RC DESC ARGS...
+expect() {
+	want=$1 desc=$2
+	shift 2
+	run "$@"
+	if [ "$rc" = "$want" ]; then ok "$desc (exit $rc)"; else not_ok "$desc: exit $rc, want $want"; fi
+}
+
+# file_is FILE VALUE DESC
+file_is() {
+	got=$(cat "$1" 2>/dev/null)
+	if [ "$got" = "$2" ]; then ok "$3"; else not_ok "$3: '$got', want '$2'"; fi
+}
+
+# has PATTERN FILE DESC (grep -E)
+has() { if grep -Eq -- "$1" "$2"; then ok "$3"; else not_ok "$3: no '$1' in output"; cat "$2" | head -20 | sed 's/^/    > /'; fi; }
+hasnt() { if grep -Eq -- "$1" "$2"; then not_ok "$3: unexpected '$1'"; else ok "$3"; fi; }
+
+json_ok() {
+	if python3 -m json.tool "$1" > /dev/null 2>&1; then ok "$2"; else not_ok "$2: not JSON"; fi
+}
+
+# jq-less JSON field check: json_eq FILE PYEXPR VALUE DESC
+json_eq() {
+	got=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1" 2>&1)
+	if [ "$got" = "$3" ]; then ok "$4"; else not_ok "$4: '$got', want '$3'"; fi
+}
+
+# ---------------------------------------------------------------- general
+make_tree
+expect 0 "--help" --help
+has "Usage: smartbmsctl" "$OUT" "top-level help text"
+for c in status get set reset save restore policy calibration lines log; do
+	expect 0 "$c --help" "$c" --help
+	has "Usage: smartbmsctl" "$OUT" "$c --help prints usage"
+done
+expect 2 "no command" 
+expect 2 "unknown command" frobnicate
+has "unknown command 'frobnicate'" "$ERR" "unknown command named"
+expect 2 "bad global option" --bogus status
+expect 0 "--version" --version
+
+# ---------------------------------------------------------------- status
+make_tree
+expect 0 "status" status
+has "^Li-ion voltage +13\.20 V" "$OUT" "status: Li-ion voltage"
+has "^Software switch +on" "$OUT" "status: software switch"
+has "^Alternator voltage +14\.02 V" "$OUT" "status: alternator voltage"
+has "^Alternator current +45\.00 A \(50 % of 90 A, fuse not set\)" "$OUT" "status: alternator current as % of limit"
+has "^Load disconnect +high" "$OUT" "status: load disconnect state"
+has "^Pre-alarm +low" "$OUT" "status: pre-alarm state"
+has "^Active codes +none" "$OUT" "status: no codes"
+has "fuse type is not set" "$OUT" "status: fuse prompt while unset"
+
+put "$BMS/fuse" 2x7.5
+put "$ALT/input_current_limit" 9000000
+put "$ALT/current_now" 4500000
+put "$BMS/codes" "A-B11 W-B12"
+put "$BMS/load_disconnect" 0
+put "$BMS/sensor_faults" "vstart"
+expect 0 "status with codes" status
+has "^Alternator current +4\.50 A \(50 % of 9 A\)" "$OUT" "status: percent with 2x7.5 fuse"
+hasnt "fuse type is not set" "$OUT" "status: no prompt once the fuse is set"
+has "^  A-B11 Low voltage" "$OUT" "status: A-B11 listed"
+has "^  W-B12 Low voltage warning" "$OUT" "status: W-B12 listed"
+has "Cause: +Undervoltage protection" "$OUT" "status: cause text"
+has "Remedy: 1\. Switch off or disconnect the loads" "$OUT" "status: remedy text"
+has "^Load disconnect +low \(loads off\)" "$OUT" "status: load disconnect low"
+has "^Sensor faults +vstart" "$OUT" "status: sensor faults"
+
+rm "$ALT/input_current_limit"
+put "$BMS/fuse" 125
+put "$ALT/current_now" 50000000
+expect 0 "status without input_current_limit" status
+has "50 % of 100 A" "$OUT" "status: limit from the fuse table"
+
+expect 0 "status --json" status --json
+json_ok "$OUT" "status --json parses"
+json_eq "$OUT" "d['li_ion_voltage_v']" "13.2" "json: li_ion_voltage_v"
+json_eq "$OUT" "d['alternator_current_percent']" "50" "json: percent"
+json_eq "$OUT" "[c['code'] for c in d['codes']]" "['A-B11', 'W-B12']" "json: codes"
+json_eq "$OUT" "d['codes'][0]['remedy'][:2]" "1." "json: remedy text"
+json_eq "$OUT" "d['outputs']['load_disconnect']" "0" "json: outputs"
+json_eq "$OUT" "d['fuse_set'], d['prompt']" "(True, None)" "json: fuse set, no prompt"
+json_eq "$OUT" "d['software_switch']" "on" "json: software switch"
+
+make_tree
+put "$BMS/codes" 'X-"Q'
+expect 0 "status --json, odd code" status --json
+json_ok "$OUT" "status --json escapes strings"
+make_tree
+expect 0 "status --json, fuse unset" status --json
+json_eq "$OUT" "d['fuse_set'], d['prompt'] is not None" "(False, True)" "json: prompt while unset"
+
+expect 0 "status --watch --count 3" status --watch --count 3 --interval 20
+n=$(grep -c '^Li-ion voltage' "$OUT")
+[ "$n" = 3 ] && ok "watch: 3 refreshes" || not_ok "watch: $n refreshes, want 3"
+expect 0 "status --watch --json" status --watch --json --count 2 --interval 20
+n=0
+while read -r line; do
+	printf '%s\n' "$line" | python3 -m json.tool > /dev/null 2>&1 && n=$((n + 1))
+done < "$OUT"
+[ "$n" = 2 ] && ok "watch --json: 2 JSON lines" || not_ok "watch --json: $n JSON lines"
+expect 2 "status: bad interval" status --watch --interval 0
+expect 2 "status: extra argument" status extra
+
+rm -rf "$BMS"
+expect 3 "status: no BMS" status
+has "no BMS present" "$ERR" "status: no BMS message"
+make_tree
+SMARTBMS_SYSFS="$T/nonexistent" expect 3 "status: empty root" status
+
+# ---------------------------------------------------------------- set/get
+make_tree
+expect 0 "set fuse 100" set fuse 100
+file_is "$BMS/fuse" 100 "fuse written"
+expect 0 "set fuse 2x7.5" set fuse 2x7.5
+file_is "$BMS/fuse" 2x7.5 "fuse 2x7.5 written"
+expect 0 "set fuse 2X7,5A (as printed on the fuse)" set fuse 2X7,5A
+file_is "$BMS/fuse" 2x7.5 "fuse normalised"
+for f in 125 80 60 2x30 2x20 2x15 2x10; do
+	expect 0 "set fuse $f" set fuse $f
+	file_is "$BMS/fuse" $f "fuse $f written"
+done
+put "$BMS/fuse" 100
+for bad in 90 unset 2x8 "" 100x abc; do
+	expect 5 "set fuse '$bad' refused" set fuse "$bad"
+	file_is "$BMS/fuse" 100 "fuse unchanged after '$bad'"
+done
+has "valid range is one of: 125 100 80 60 2x30 2x20 2x15 2x10 2x7.5" "$ERR" "fuse error gives the rows"
+
+expect 0 "set charge-limit 14.4" set charge-limit 14.4
+file_is "$BMS/constant_charge_voltage" 14400000 "charge-limit in microvolts"
+expect 0 "set charge-limit 13" set charge-limit 13
+file_is "$BMS/constant_charge_voltage" 13000000 "charge-limit 13.0 V"
+expect 0 "set charge-limit 15.3V" set charge-limit 15.3V
+file_is "$BMS/constant_charge_voltage" 15300000 "charge-limit 15.3 V"
+expect 0 "set charge-limit 14,25" set charge-limit 14,25
+file_is "$BMS/constant_charge_voltage" 14250000 "decimal comma"
+for bad in 12.99 15.31 15.300001 -14 abc 14. .5 14.4.4 "" 1e1; do
+	expect 5 "set charge-limit '$bad' refused" set charge-limit "$bad"
+	file_is "$BMS/constant_charge_voltage" 14250000 "charge-limit unchanged after '$bad'"
+done
+has "valid range is 13\.0\.\.15\.3 V" "$ERR" "charge-limit error gives the range"
+
+expect 0 "set prealarm intermittent" set prealarm intermittent
+file_is "$BMS/prealarm_signal" intermittent "prealarm signal written"
+expect 5 "set prealarm bogus" set prealarm sometimes
+file_is "$BMS/prealarm_signal" intermittent "prealarm unchanged"
+has "one of: continuous intermittent" "$ERR" "prealarm error lists values"
+expect 0 "set prealarm-usage unavailable" set prealarm-usage unavailable
+file_is "$BMS/prealarm_usage" unavailable "prealarm usage written"
+expect 0 "set remote-function system" set remote-function system
+file_is "$BMS/remote_function" system "remote function written"
+expect 5 "set remote-function all" set remote-function all
+expect 0 "set switch off" set switch off
+file_is "$BMS/software_switch" off "switch written"
+expect 5 "set switch 0" set switch 0
+file_is "$BMS/software_switch" off "switch unchanged"
+expect 0 "set debounce 0" set debounce 0
+file_is "$BMS/debounce_ms" 0 "debounce written"
+expect 5 "set debounce 1001" set debounce 1001
+has "valid range is 0\.\.1000" "$ERR" "debounce range"
+expect 5 "set poll-interval 5" set poll-interval 5
+file_is "$BMS/poll_interval_ms" 100 "poll interval unchanged"
+
+expect 6 "set unknown setting" set voltage 12
+has "unknown setting 'voltage'" "$ERR" "unknown setting named"
+expect 2 "set without value" set fuse
+expect 2 "set with extra" set fuse 100 200
+expect 2 "set over the network" -u ip:192.0.2.1 set fuse 100
+
+rm -rf "$BMS"
+expect 3 "set: no BMS" set fuse 100
+expect 5 "set: bad value checked before the device" set fuse 99
+make_tree
+
+# kernel refused: a write error other than permission (ENOSPC from /dev/full)
+if [ -w /dev/full ]; then
+	rm "$BMS/fuse"
+	ln -s /dev/full "$BMS/fuse"
+	expect 7 "set: kernel refused" set fuse 100
+	has "kernel refused the value" "$ERR" "refused message"
+	make_tree
+else
+	skip "no /dev/full"
+fi
+
+# permission denied: as nobody where we are root, else a read-only file
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
+	chmod -R a+rX "$T"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$TOOL" set fuse 100 > "$OUT" 2> "$ERR"
+	rc=$?
+	[ $rc = 4 ] && ok "set as non-root: permission denied (exit 4)" || not_ok "set as non-root: exit $rc, want 4"
+	file_is "$BMS/fuse" unset "nothing written without permission"
+	has "permission denied" "$ERR" "permission message"
+elif [ "$(id -u)" != 0 ]; then
+	chmod a-w "$BMS/fuse"
+	expect 4 "set read-only: permission denied" set fuse 100
+	chmod u+w "$BMS/fuse"
+else
+	skip "permission test needs setpriv"
+fi
+
+make_tree
+put "$BMS/constant_charge_voltage" 14400000
+expect 0 "get charge-limit" get charge-limit
+file_is "$OUT" 14.4 "get charge-limit in volts"
+expect 0 "get fuse" get fuse
+file_is "$OUT" unset "get fuse"
+expect 0 "get all" get
+has "^fuse=unset$" "$OUT" "get all: fuse"
+has "^charge-limit=14\.4$" "$OUT" "get all: charge-limit"
+has "^switch=on$" "$OUT" "get all: switch"
+n=$(wc -l < "$OUT")
+[ "$n" = 8 ] && ok "get all: 8 settings" || not_ok "get all: $n lines"
+expect 6 "get unknown" get nonsense
+expect 2 "get too many" get fuse switch
+rm -rf "$BMS"
+expect 3 "get: no BMS" get fuse
+make_tree
+rm "$BMS/poll_interval_ms"
+expect 0 "get all without an optional attribute" get
+hasnt "poll-interval" "$OUT" "missing attribute left out"
+expect 1 "get a missing attribute" get poll-interval
+put "$BMS/constant_charge_voltage" garbage
+expect 1 "get an unparsable value" get charge-limit
+
+# ---------------------------------------------------------------- reset
+make_tree
+expect 0 "reset" reset
+file_is "$BMS/factory_reset" 1 "factory_reset written"
+expect 2 "reset extra" reset now
+rm -rf "$BMS"
+expect 3 "reset: no BMS" reset
+make_tree
+
+# ---------------------------------------------------------------- save/restore
+make_tree
+put "$BMS/fuse" 80
+put "$BMS/constant_charge_voltage" 14400000
+put "$BMS/remote_function" system
+expect 0 "save" save "$T/settings.conf"
+has "^fuse=80$" "$T/settings.conf" "saved fuse"
+has "^charge-limit=14\.4$" "$T/settings.conf" "saved charge-limit"
+has "^remote-function=system$" "$T/settings.conf" "saved remote-function"
+[ ! -e "$T/settings.conf.tmp" ] && ok "save: no temporary left" || not_ok "save: temporary left"
+expect 0 "save -" save -
+has "^fuse=80$" "$OUT" "save to stdout"
+make_tree
+expect 0 "restore" restore "$T/settings.conf"
+file_is "$BMS/fuse" 80 "restored fuse"
+file_is "$BMS/constant_charge_voltage" 14400000 "restored charge-limit (uV)"
+file_is "$BMS/remote_function" system "restored remote-function"
+make_tree
+printf 'fuse=unset\n# comment\n\n  switch = off  \n' > "$T/s2"
+expect 0 "restore: unset fuse skipped, spaces" restore "$T/s2"
+file_is "$BMS/fuse" unset "fuse left alone"
+file_is "$BMS/software_switch" off "switch restored"
+make_tree
+printf 'fuse=80\ncharge-limit=16\n' > "$T/bad"
+expect 5 "restore: out of range" restore "$T/bad"
+file_is "$BMS/fuse" unset "restore: nothing written on a bad value"
+printf 'fuse=80\ncolour=red\n' > "$T/bad"
+expect 6 "restore: unknown setting" restore "$T/bad"
+file_is "$BMS/fuse" unset "restore: nothing written on an unknown key"
+printf 'fuse=80\ngarbage\n' > "$T/bad"
+expect 8 "restore: malformed line" restore "$T/bad"
+has "bad:2: expected NAME=VALUE" "$ERR" "restore: line number"
+printf 'fuse=80\nfuse=100\n' > "$T/bad"
+expect 8 "restore: duplicate" restore "$T/bad"
+expect 1 "restore: missing file" restore "$T/missing"
+expect 2 "restore: no file" restore
+rm -rf "$BMS"
+expect 3 "restore: no BMS" restore "$T/settings.conf"
+expect 3 "restore --wait 1: no BMS" restore --wait 1 "$T/settings.conf"
+expect 3 "save: no BMS" save "$T/x"
+make_tree
+
+# ---------------------------------------------------------------- policy
+make_tree
+put "$PSY/BAT0/capacity" 15
+expect 0 "policy --once below --off" policy --off 20 --on 30 --once
+file_is "$BMS/software_switch" off "policy switched off"
+has "switch off: state of charge 15% \(BAT0\) below 20%" "$OUT" "policy logs action and reason"
+has "remote-function is 'alternator'" "$OUT" "policy warns about remote-function"
+put "$PSY/BAT0/capacity" 25
+expect 0 "policy --once in the band" policy --off 20 --on 30 --once
+file_is "$BMS/software_switch" off "policy: no change in the band"
+has "no action" "$OUT" "policy: says no action"
+put "$PSY/BAT0/capacity" 31
+put "$BMS/remote_function" system
+expect 0 "policy --once above --on" policy --off 20 --on 30 --once
+file_is "$BMS/software_switch" on "policy switched on"
+hasnt "remote-function" "$OUT" "no warning with remote-function system"
+put "$PSY/AAA/capacity" 5
+put "$PSY/smartbms/capacity" 1
+expect 0 "policy --source BAT0" policy --source BAT0 --off 20 --once
+file_is "$BMS/software_switch" on "policy uses the selected source"
+expect 0 "policy default source: first by name" policy --off 20 --once
+file_is "$BMS/software_switch" off "policy picked AAA"
+expect 9 "policy --source missing" policy --source NOPE --off 20 --once
+expect 2 "policy --source smartbms" policy --source smartbms --off 20 --once
+rm -rf "$PSY/AAA" "$PSY/BAT0"
+expect 9 "policy: no source" policy --off 20 --once
+make_tree
+expect 5 "policy --on below --off" policy --off 30 --on 20 --once
+expect 5 "policy --off 101" policy --off 101 --once
+expect 5 "policy --hold bad" policy --off 10 --hold x --once
+expect 2 "policy without --off" policy --once
+rm -rf "$BMS"
+expect 3 "policy: no BMS" policy --off 20 --once
+make_tree
+# hold: off at once, then the recovery is deferred
+put "$PSY/BAT0/capacity" 10
+"$TOOL" policy --off 20 --on 30 --hold 100 --interval 1 --count 2 > "$OUT" 2> "$ERR" &
+pid=$!
+sleep 0.5
+put "$PSY/BAT0/capacity" 90
+wait $pid
+rc=$?
+[ $rc = 0 ] && ok "policy daemon --count 2 (exit 0)" || not_ok "policy daemon: exit $rc"
+has "switch off" "$OUT" "daemon acted"
+has "holding: switch on deferred" "$OUT" "daemon holds the second action"
+file_is "$BMS/software_switch" off "hold kept the switch off"
+put "$BMS/software_switch" off
+put "$PSY/BAT0/capacity" 10
+"$TOOL" policy --off 20 --on 30 --hold 0 --interval 1 --count 2 > "$OUT" 2> "$ERR" &
+pid=$!
+sleep 0.5
+put "$PSY/BAT0/capacity" 90
+wait $pid
+file_is "$BMS/software_switch" on "hold 0: switched back on"
+
+# ---------------------------------------------------------------- calibration
+C="$T/cal.bin"
+expect 0 "calibration write (identity)" calibration write "$C"
+sz=$(wc -c < "$C")
+[ "$sz" = 92 ] && ok "blob is 92 bytes" || not_ok "blob is $sz bytes"
+crc=$(python3 -c "
+import sys, zlib, struct
+b = open(sys.argv[1], 'rb').read()
+print(b[:4] == b'SBMC' and struct.unpack('<HH', b[4:8]) == (1, 10) and zlib.crc32(b[:-4]) == struct.unpack('<I', b[-4:])[0])" "$C")
+[ "$crc" = True ] && ok "blob header and zlib CRC-32 (python)" || not_ok "blob check: $crc"
+expect 0 "calibration verify" calibration verify "$C"
+has "valid calibration blob" "$OUT" "verify says valid"
+expect 0 "calibration write --set" calibration write --set vbat=1001000,-5 --set vcell3=999000,7 "$C"
+expect 0 "calibration show" calibration show "$C"
+has "^vbat +1001000 -5$" "$OUT" "show: vbat"
+has "^vcell3 +999000 7$" "$OUT" "show: vcell3"
+has "^ialt +1000000 0$" "$OUT" "show: default channel"
+grep -v '^#' "$OUT" > "$T/cal.txt"
+expect 0 "calibration write --from (show output)" calibration write --from "$T/cal.txt" "$T/cal2.bin"
+cmp -s "$C" "$T/cal2.bin" && ok "show/write round trip" || not_ok "show/write round trip differs"
+python3 -c "
+import sys
+b = bytearray(open(sys.argv[1], 'rb').read()); b[10] ^= 1
+open(sys.argv[2], 'wb').write(b)" "$C" "$T/bad.bin"
+expect 8 "verify: corrupt byte" calibration verify "$T/bad.bin"
+has "CRC-32 mismatch" "$ERR" "verify: CRC reason"
+head -c 50 "$C" > "$T/short.bin"
+expect 8 "verify: truncated" calibration verify "$T/short.bin"
+printf 'XXXX' > "$T/magic.bin"; cat "$C" | tail -c +5 >> "$T/magic.bin"
+expect 8 "verify: bad magic" calibration verify "$T/magic.bin"
+has "bad magic" "$ERR" "verify: magic reason"
+: > "$T/empty.bin"
+expect 8 "verify: empty" calibration verify "$T/empty.bin"
+cp "$C" "$T/long.bin"; printf 'x' >> "$T/long.bin"
+expect 8 "verify: trailing byte" calibration verify "$T/long.bin"
+python3 -c "
+import sys, zlib, struct
+b = bytearray(open(sys.argv[1], 'rb').read()); b[8:12] = b'\0\0\0\0'
+b[-4:] = struct.pack('<I', zlib.crc32(bytes(b[:-4])))
+open(sys.argv[2], 'wb').write(b)" "$C" "$T/zero.bin"
+expect 8 "verify: zero gain" calibration verify "$T/zero.bin"
+expect 1 "verify: missing file" calibration verify "$T/nope.bin"
+expect 5 "write: unknown channel" calibration write --set vfoo=1,2 "$T/x.bin"
+expect 5 "write: zero gain" calibration write --set vbat=0,0 "$T/x.bin"
+expect 5 "write: gain overflow" calibration write --set vbat=3000000000,0 "$T/x.bin"
+[ ! -e "$T/x.bin" ] && ok "nothing written on a bad --set" || not_ok "x.bin written"
+printf 'vbat 1000000\n' > "$T/badtxt"
+expect 8 "write --from: malformed line" calibration write --from "$T/badtxt" "$T/x.bin"
+expect 2 "calibration: no subcommand" calibration
+expect 2 "calibration: unknown subcommand" calibration frob x
+expect 2 "calibration show: no file" calibration show
+parser=$(make -s -C "$(dirname "$TOOL")" parser 2>/dev/null)
+echo "# calibration parser: ${parser:-unknown}"
+
+# ---------------------------------------------------------------- lines
+make_tree
+if ls /dev/gpiochip* > /dev/null 2>&1; then
+	run lines
+	{ [ $rc = 0 ] || [ $rc = 3 ]; } && ok "lines (exit $rc)" || not_ok "lines: exit $rc"
+else
+	expect 3 "lines: no GPIO chips, no BMS lines" lines
+	has "no GPIO line" "$ERR" "lines: message"
+fi
+expect 2 "lines: extra argument" lines foo
+expect 2 "lines over the network" -u ip:192.0.2.1 lines
+
+# ---------------------------------------------------------------- log
+send_uevent() {
+	python3 - "$@" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 15)
+s.bind((0, 0))
+for msg in sys.argv[1:]:
+    s.sendto(msg.replace('|', '\0').encode(), (0, 1))
+PY
+}
+if python3 -c "import socket; socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 15).bind((0, 1))" 2> /dev/null &&
+   [ "$(id -u)" = 0 ]; then
+	"$TOOL" log --count 2 --timeout 5 > "$OUT" 2> "$ERR" &
+	pid=$!
+	sleep 0.5
+	dp="change@/devices/platform/smartbms/power_supply/smartbms"
+	send_uevent \
+		"$dp|ACTION=change|SUBSYSTEM=power_supply|POWER_SUPPLY_NAME=smartbms|SMARTBMS_EVENT=load-disconnect|SMARTBMS_REASON=A-B11" \
+		"change@/devices/x|ACTION=change|SUBSYSTEM=block" \
+		"change@/devices/y|ACTION=change|SUBSYSTEM=power_supply|POWER_SUPPLY_NAME=BAT0|SMARTBMS_EVENT=fake|SMARTBMS_REASON=none" \
+		"$dp|ACTION=change|SUBSYSTEM=power_supply|POWER_SUPPLY_NAME=smartbms|SMARTBMS_EVENT=prealarm-on|SMARTBMS_REASON=atd"
+	wait $pid
+	rc=$?
+	[ $rc = 0 ] && ok "log --count 2 (exit 0)" || not_ok "log: exit $rc"
+	has "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} load-disconnect A-B11$" "$OUT" "log: time, event, reason"
+	has " prealarm-on atd$" "$OUT" "log: second event"
+	hasnt "fake" "$OUT" "log: other power supplies ignored"
+	n=$(wc -l < "$OUT")
+	[ "$n" = 2 ] && ok "log: exactly 2 lines" || not_ok "log: $n lines"
+	if command -v setpriv > /dev/null; then
+		"$TOOL" log --count 1 --timeout 2 > "$OUT" 2> "$ERR" &
+		pid=$!
+		sleep 0.5
+		setpriv --reuid=65534 --regid=65534 --clear-groups python3 - 2>/dev/null <<'PY'
+import socket
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 15)
+s.bind((0, 0))
+s.sendto(b"change@/x\0SUBSYSTEM=power_supply\0POWER_SUPPLY_NAME=smartbms\0SMARTBMS_EVENT=forged\0", (0, 1))
+PY
+		wait $pid
+		hasnt "forged" "$OUT" "log: non-root senders ignored"
+	fi
+else
+	skip "log: cannot inject uevents here"
+fi
+expect 0 "log --timeout 1 (no events)" log --timeout 1
+expect 0 "log --syslog --timeout 1" log --syslog --timeout 1
+expect 2 "log --count 0" log --count 0
+expect 2 "log over the network" -u ip:192.0.2.1 log
+
+# ---------------------------------------------------------------- -u (libiio network)
+make_tree
+expect 2 "get over the network" -u ip:192.0.2.1 get fuse
+run -u "local:" status
+{ [ $rc = 3 ] || [ $rc = 1 ]; } && ok "status -u local: without the IIO device (exit $rc)" || not_ok "status -u local:: exit $rc"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

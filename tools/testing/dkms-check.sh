@@ -1,0 +1,148 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the tree with DKMS against Debian's stock kernel headers
+# (linux-headers-amd64, not the running kernel), then remove it again.
+#   dkms-check.sh
+# Prints one TAP line per check and "N passed, N failed"; exits 1 on any
+# failure. Installs dkms and linux-headers-amd64 when missing.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+work=$(mktemp -d)
+
+npass=0
+nfail=0
+ntest=0
+
+ok() { ntest=$((ntest + 1)); npass=$((npass + 1)); echo "ok $ntest - $*"; }
+not_ok() { ntest=$((ntest + 1)); nfail=$((nfail + 1)); echo "not ok $ntest - $*"; }
+diag() { sed 's/^/# /' "$@"; }
+
+finish() {
+	echo "1..$ntest"
+	echo "$npass passed, $nfail failed"
+	[ "$nfail" -eq 0 ]
+	exit
+}
+
+# check NAME CMD...: one TAP line; the command's output shown on failure
+check() {
+	local name=$1
+	shift
+	if "$@" >"$work/log" 2>&1; then
+		ok "$name"
+		return 0
+	fi
+	not_ok "$name"
+	diag "$work/log"
+	return 1
+}
+
+install_missing() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "# installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 && return 0
+	apt-get update >/dev/null 2>&1
+	apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1
+}
+
+# The kernel release of the headers linux-headers-amd64 points at.
+headers_release() {
+	dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
+		tr ',' '\n' | sed -n 's/^ *linux-headers-\([0-9][^ ]*\).*/\1/p' | head -n 1
+}
+
+# Copy the tree's files (tracked and new, not ignored) to the DKMS source.
+stage_source() {
+	local dst=$1
+	rm -rf "$dst"
+	mkdir -p "$dst"
+	if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+		(cd "$top" && git ls-files -z -c -o --exclude-standard |
+			xargs -0 -r sh -c 'for f; do [ -f "$f" ] && printf "%s\0" "$f"; done' _ |
+			tar --null -T - -cf -) | tar -C "$dst" -xf -
+	else
+		tar -C "$top" --exclude=.git --exclude=./build -cf - . | tar -C "$dst" -xf -
+	fi
+}
+
+cleanup() {
+	if [ -n "${ver:-}" ]; then
+		dkms remove "smartbms/$ver" --all >/dev/null 2>&1
+		rm -rf "/usr/src/smartbms-$ver"
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+if ! install_missing dkms linux-headers-amd64; then
+	not_ok "dkms and linux-headers-amd64 are installed"
+	finish
+fi
+ok "dkms and linux-headers-amd64 are installed"
+
+kver=$(headers_release)
+if [ -z "$kver" ] || [ ! -d "/lib/modules/$kver/build" ]; then
+	not_ok "linux-headers-amd64 gives a kernel build directory (${kver:-none})"
+	finish
+fi
+ok "linux-headers-amd64 gives kernel $kver"
+
+if [ ! -f "$top/dkms.conf" ]; then
+	not_ok "dkms.conf present"
+	finish
+fi
+ver=$(set +u; . "$top/dkms.conf" >/dev/null 2>&1; echo "${PACKAGE_VERSION:-}")
+name=$(set +u; . "$top/dkms.conf" >/dev/null 2>&1; echo "${PACKAGE_NAME:-}")
+if [ "$name" != smartbms ] || [ -z "$ver" ]; then
+	not_ok "dkms.conf names smartbms and a version (got '$name' '$ver')"
+	ver=
+	finish
+fi
+ok "dkms.conf: smartbms/$ver"
+
+# A leftover of an earlier run would make "dkms add" fail.
+dkms remove "smartbms/$ver" --all >/dev/null 2>&1
+stage_source "/usr/src/smartbms-$ver"
+
+check "dkms add smartbms/$ver" dkms add "smartbms/$ver" || finish
+
+if ! check "dkms build smartbms/$ver -k $kver" dkms build "smartbms/$ver" -k "$kver"; then
+	log=/var/lib/dkms/smartbms/$ver/build/make.log
+	[ -f "$log" ] && tail -n 40 "$log" | diag
+	finish
+fi
+
+for m in smartbms_core smartbms; do
+	ko=$(ls /var/lib/dkms/smartbms/"$ver"/"$kver"/*/module/"$m".ko* 2>/dev/null | head -n 1)
+	if [ -z "$ko" ]; then
+		not_ok "$m.ko built"
+		continue
+	fi
+	ok "$m.ko built"
+	vermagic=$(modinfo -F vermagic "$ko" 2>/dev/null)
+	if [ "${vermagic%% *}" = "$kver" ]; then
+		ok "$m.ko vermagic is $kver"
+	else
+		not_ok "$m.ko vermagic is $kver (got '$vermagic')"
+	fi
+done
+
+ko=$(ls /var/lib/dkms/smartbms/"$ver"/"$kver"/*/module/smartbms.ko* 2>/dev/null | head -n 1)
+[ -n "$ko" ] && echo "# smartbms.ko depends on: $(modinfo -F depends "$ko")"
+
+check "dkms remove smartbms/$ver" dkms remove "smartbms/$ver" --all
+if dkms status smartbms 2>/dev/null | grep -q .; then
+	not_ok "nothing of smartbms left in dkms status"
+else
+	ok "nothing of smartbms left in dkms status"
+fi
+finish

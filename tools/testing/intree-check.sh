@@ -1,0 +1,141 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Drop drivers/power/supply/ into a copy of linux-source-6.1 as a kernel
+# developer would (sources copied, Kconfig and Makefile fragments added to
+# the kernel's own), configure it with BATTERY_SMARTBMS=m and the KUnit
+# test, and build the smartbms objects with W=1.
+#   intree-check.sh
+# The copy is hard-linked from the unpacked source (files that change are
+# replaced, never written through) and removed at the end. Prints one TAP
+# line per check and "N passed, N failed"; exits 1 on any failure.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+cache=${SMARTBMS_CACHE:-/var/cache/smartbms}
+jobs=$(nproc)
+sup=drivers/power/supply
+
+npass=0
+nfail=0
+ntest=0
+
+ok() { ntest=$((ntest + 1)); npass=$((npass + 1)); echo "ok $ntest - $*"; }
+not_ok() { ntest=$((ntest + 1)); nfail=$((nfail + 1)); echo "not ok $ntest - $*"; }
+
+finish() {
+	echo "1..$ntest"
+	echo "$npass passed, $nfail failed"
+	[ "$nfail" -eq 0 ]
+	exit
+}
+
+# check NAME CMD...: one TAP line; the tail of the output on failure
+check() {
+	local name=$1
+	shift
+	if "$@" >"$log" 2>&1; then
+		ok "$name"
+		return 0
+	fi
+	not_ok "$name"
+	tail -n 40 "$log" | sed 's/^/# /'
+	return 1
+}
+
+src=
+for s in "$cache"/src/*/linux-source-6.1; do
+	[ -f "$s/Makefile" ] && [ -f "$s/$sup/Kconfig" ] && src=$s
+done
+if [ -z "$src" ]; then
+	# The unpacked source comes from the kernel build script.
+	"$here/build-kernel.sh" default >/dev/null 2>&1
+	for s in "$cache"/src/*/linux-source-6.1; do
+		[ -f "$s/Makefile" ] && src=$s
+	done
+fi
+if [ -z "$src" ]; then
+	not_ok "unpacked linux-source-6.1 found"
+	finish
+fi
+ok "unpacked linux-source-6.1 at $src"
+
+mkdir -p "$cache/intree"
+work=$(mktemp -d "$cache/intree/run.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+tree=$work/linux
+out=$work/out
+log=$work/log
+
+# Add the fragment $2 into the kernel file $1 before the line matching $3
+# (or at the end), writing a new file so the hard link is broken.
+merge() {
+	local f=$1 frag=$2 before=${3:-} n
+	n=$(grep -n -x -- "$before" "$f" 2>/dev/null | tail -n 1 | cut -d: -f1)
+	if [ -n "$before" ] && [ -n "$n" ]; then
+		{ head -n $((n - 1)) "$f"; cat "$frag"; echo; tail -n +"$n" "$f"; } >"$f.new"
+	else
+		{ cat "$f"; echo; cat "$frag"; } >"$f.new"
+	fi
+	mv "$f.new" "$f"
+}
+
+drop_in() {
+	cp -al "$src" "$tree" || return 1
+	local f
+	for f in "$top/$sup"/*.c "$top/$sup"/*.h; do
+		[ -f "$f" ] || continue
+		rm -f "$tree/$sup/$(basename "$f")"
+		cp "$f" "$tree/$sup/" || return 1
+	done
+	merge "$tree/$sup/Kconfig" "$top/$sup/Kconfig" "endif # POWER_SUPPLY" &&
+		merge "$tree/$sup/Makefile" "$top/$sup/Makefile" &&
+		grep -q '^config BATTERY_SMARTBMS$' "$tree/$sup/Kconfig" &&
+		grep -q 'smartbms_core.o' "$tree/$sup/Makefile" &&
+		# the hard links into the source must not have been written through
+		! grep -q BATTERY_SMARTBMS "$src/$sup/Kconfig"
+}
+check "$sup/ dropped into a copy of the kernel tree" drop_in || finish
+
+configure() {
+	make -C "$tree" O="$out" x86_64_defconfig &&
+		"$tree/scripts/config" --file "$out/.config" \
+			-e POWER_SUPPLY -e GPIOLIB -e IIO -e KUNIT \
+			-m BATTERY_SMARTBMS -m SMARTBMS_KUNIT_TEST &&
+		make -C "$tree" O="$out" olddefconfig &&
+		grep -qx 'CONFIG_BATTERY_SMARTBMS=m' "$out/.config" &&
+		grep -qx 'CONFIG_SMARTBMS_KUNIT_TEST=m' "$out/.config" &&
+		grep -qx 'CONFIG_FW_LOADER=y' "$out/.config" &&
+		grep -qx 'CONFIG_CRC32=y' "$out/.config"
+}
+check "Kconfig: BATTERY_SMARTBMS=m and SMARTBMS_KUNIT_TEST=m with their selects" \
+	configure || finish
+
+check "make modules_prepare" make -C "$tree" O="$out" -j"$jobs" modules_prepare || finish
+
+objs=()
+for o in smartbms_core smartbms smartbms_core_test; do
+	[ -f "$top/$sup/$o.c" ] && objs+=("$sup/$o.o")
+done
+if check "in-tree build of ${objs[*]} with W=1" \
+	make -C "$tree" O="$out" -j"$jobs" W=1 "${objs[@]}"; then
+	if grep -q 'warning:' "$log"; then
+		not_ok "in-tree build has no warnings"
+		grep 'warning:' "$log" | head -n 20 | sed 's/^/# /'
+	else
+		ok "in-tree build has no warnings"
+	fi
+fi
+
+# BATTERY_SMARTBMS=n must leave the objects out of the build
+disabled() {
+	"$tree/scripts/config" --file "$out/.config" -d BATTERY_SMARTBMS &&
+		make -C "$tree" O="$out" olddefconfig &&
+		! grep -q '^CONFIG_SMARTBMS_KUNIT_TEST=' "$out/.config" &&
+		make -C "$tree" O="$out" -pn "$sup/" 2>/dev/null |
+			grep -E '^obj-(m|y) ' | grep -v smartbms >/dev/null
+}
+check "BATTERY_SMARTBMS=n: test option hidden, smartbms not built" disabled
+
+finish

@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make lint: checkpatch --strict and sparse on the kernel code, cppcheck on
+# the tools. Prints every finding and their count; fails on any.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+"$here/install-deps.sh" lint kernel >/dev/null || exit 1
+kdir=$("$here/build-kernel.sh" default | tail -n 1) || exit 1
+src=$(readlink -f "$kdir/source")
+findings=0
+
+kfiles=$(ls "$top"/drivers/power/supply/*.[ch] "$top"/tools/testing/sim/*.c 2>/dev/null)
+# shellcheck disable=SC2086
+out=$("$src/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
+	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $kfiles 2>&1 | grep -E ': (ERROR|WARNING|CHECK):')
+n=$(printf '%s' "$out" | grep -c . || true)
+[ "$n" = 0 ] || printf '%s\n' "$out"
+echo "lint: checkpatch --strict: $n findings"
+findings=$((findings + n))
+
+"$here/vm/build-modules.sh" "$kdir" clean >/dev/null 2>&1
+out=$("$here/vm/build-modules.sh" "$kdir" C=2 CHECK="sparse -Wsparse-all -Wno-shadow" 2>&1 |
+	grep -E 'warning:|error:' | grep -v '^scripts/')
+n=$(printf '%s' "$out" | grep -c . || true)
+[ "$n" = 0 ] || printf '%s\n' "$out"
+echo "lint: sparse: $n findings"
+findings=$((findings + n))
+
+if [ -d "$top/tools/smartbmsctl" ]; then
+	out=$(cppcheck --enable=warning,style,performance,portability --inline-suppr \
+		--error-exitcode=0 -q --template='{file}:{line}: {severity}: {message} [{id}]' \
+		"$top/tools/smartbmsctl" 2>&1)
+	n=$(printf '%s' "$out" | grep -c . || true)
+	[ "$n" = 0 ] || printf '%s\n' "$out"
+	echo "lint: cppcheck: $n findings"
+	findings=$((findings + n))
+fi
+
+echo "lint: $findings findings"
+[ "$findings" = 0 ]
