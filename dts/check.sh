@@ -116,6 +116,7 @@ debian_dtb() {
 		deb=$(ls "$cache/dtbs/debs/${pkg}"_*_"$arch".deb | sort -V | tail -n1)
 		dpkg-deb --fsys-tarfile "$deb" |
 			tar -C "$cache/dtbs" -x --wildcards "*/$rel" || return 1
+		rm -f "$deb"	# only the .dtb is kept
 		f=$(ls -d "$cache"/dtbs/usr/lib/linux-image-*/"$rel" 2>/dev/null | sort -V | tail -n1)
 	fi
 	[ -n "$f" ] && echo "$f"
@@ -187,7 +188,7 @@ validate() {
 }
 
 cd "$root" || die "no tree at $root"
-apt_install device-tree-compiler dt-schema cpp || die "cannot install dt tools"
+apt_install device-tree-compiler dt-schema cpp yamllint || die "cannot install dt tools"
 src=$(find_source) || die "no linux-source-6.1"
 echo "# kernel source: $src"
 
@@ -197,8 +198,11 @@ check "binding: dt-doc-validate $binding" \
 		out=$(dt-doc-validate -u . "${1#Documentation/devicetree/bindings/}" 2>&1);
 		rc=$?; echo "$out"; [ $rc -eq 0 ] && [ -z "$out" ]' _ "$binding"
 
-schema=$work/processed-schema.json
 kb=$src/Documentation/devicetree/bindings
+check "binding: yamllint with the kernel's binding rules" \
+	yamllint -s -c "$kb/.yamllint" "$binding"
+
+schema=$work/processed-schema.json
 check "binding: dt-mk-schema with the ADC bindings" \
 	bash -c 'dt-mk-schema -j "$@" > "'"$schema"'"' _ "$binding" \
 	"$kb/iio/adc/ti,ads1015.yaml" "$kb/mfd/ti,am3359-tscadc.yaml" \
@@ -211,6 +215,18 @@ example() {
 		validate "$work/example.dtb" "bms|adc@48"
 }
 check "binding: example compiles and passes dt-validate" example
+
+# The validation must not be vacuous: a node out of the binding fails it.
+rejects() {
+	cp "$work/example.dtb" "$work/bad.dtb" &&
+		fdtput -t u "$work/bad.dtb" /example-0/bms \
+			smartbms,charge-limit-microvolt 15400000 &&
+		fdtput -t s "$work/bad.dtb" /example-0/bms smartbms,fuse 99 &&
+		! validate "$work/bad.dtb" "bms" >"$work/bad.out" 2>&1 &&
+		grep -q 'charge-limit-microvolt' "$work/bad.out" &&
+		grep -q 'smartbms,fuse' "$work/bad.out"
+}
+check "binding: dt-validate rejects an out-of-range limit and an unknown fuse" rejects
 
 # 2. the overlays, each on two builds of its board
 for b in "${boards[@]}"; do

@@ -72,3 +72,57 @@ ksft_finish() {
 	echo "# $ksft_pass passed, $ksft_fail failed"
 	[ "$ksft_fail" = 0 ]
 }
+
+# within DESC LO_MS HI_MS VALUE_MS: a measured duration inside a tolerance
+within() {
+	if [ "$4" -ge "$2" ] && [ "$4" -le "$3" ]; then
+		ok "$1 (${4} ms)"
+	else
+		not_ok "$1 (${4} ms, expected ${2}..${3} ms)"
+	fi
+}
+
+# time_until SIGNAL VALUE TIMEOUT_S: print ms until the line has VALUE
+time_until() {
+	t0=$(now_ms)
+	wait_out "$1" "$2" "$3" || { echo -1; return 1; }
+	echo $(( $(now_ms) - t0 ))
+}
+
+has_code() { grep -qw -- "$1" "$PSY/codes"; }
+no_code() { ! grep -qw -- "$1" "$PSY/codes"; }
+
+# wait_code CODE present|absent TIMEOUT_S
+wait_code() {
+	i=0
+	while [ $i -lt $(($3 * 20)) ]; do
+		case $2 in
+		present) has_code "$1" && return 0 ;;
+		absent) no_code "$1" && return 0 ;;
+		esac
+		usleep 50000
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# settle: let the driver sample (default period 100 ms) and decide
+settle() { usleep "${1:-400000}"; }
+
+DRV=/sys/bus/platform/drivers/smartbms
+unbind_bms() { echo smartbms > "$DRV/unbind"; }
+bind_bms() { echo smartbms > "$DRV/bind"; }
+rebind_bms() { unbind_bms; bind_bms; settle; }
+
+# reset everything a test may have changed
+reset_bms() {
+	echo 1 > "$PSY/factory_reset"
+	echo 20 > "$PSY/debounce_ms"
+	echo 100 > "$PSY/poll_interval_ms"
+	board_normal
+	settle
+}
+
+all_outputs() {
+	echo "$(out load-disconnect)$(out charge-disconnect)$(out prealarm)$(out alternator-enable)"
+}

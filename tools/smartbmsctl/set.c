@@ -99,7 +99,7 @@ int cmd_set(int argc, char **argv, const struct sbc_global *g)
 	const struct sbc_setting *s;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "h", sbc_set_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+h", sbc_set_opts, NULL)) != -1) {
 		if (opt == 'h') {
 			set_help();
 			return SBC_EXIT_OK;

@@ -142,6 +142,37 @@ static const char *sbc_word(const char *s, char *w, size_t len)
 	return s;
 }
 
+#define SBC_WRAP_COLS	78
+
+/*
+ * Print text after label, wrapped at SBC_WRAP_COLS under the label's
+ * width; each numbered step ("2.") of a remedy starts a new line.
+ */
+static void sbc_wrap(FILE *f, const char *label, const char *text)
+{
+	size_t indent = strlen(label), col = indent;
+	const char *p = text;
+	char w[128];
+
+	fputs(label, f);
+	while ((p = sbc_word(p, w, sizeof(w)))) {
+		size_t len = strlen(w);
+		int step = len == 2 && w[0] >= '1' && w[0] <= '9' && w[1] == '.';
+
+		if (col > indent && (step || col + 1 + len > SBC_WRAP_COLS)) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+		}
+		if (col > indent) {
+			fputc(' ', f);
+			col++;
+		}
+		fputs(w, f);
+		col += len;
+	}
+	fputc('\n', f);
+}
+
 static void sbc_fixed(FILE *f, long v, long div)
 {
 	/* v / div with two decimals, sign kept */
@@ -225,12 +256,15 @@ static void sbc_print_text(FILE *f, const struct sbc_state *st)
 				fprintf(f, "  %s (unknown code)\n", w);
 				continue;
 			}
-			fprintf(f, "  %s %s\n    Cause:  %s\n    Remedy: %s\n",
-				c->code, c->title, c->cause, c->remedy);
+			fprintf(f, "  %s %s\n", c->code, c->title);
+			sbc_wrap(f, "    Cause:  ", c->cause);
+			sbc_wrap(f, "    Remedy: ", c->remedy);
 		}
 	}
-	if (sbc_fuse_unset(st))
-		fprintf(f, "\n%s\n", sbc_prompt);
+	if (sbc_fuse_unset(st)) {
+		fputc('\n', f);
+		sbc_wrap(f, "", sbc_prompt);
+	}
 }
 
 static void sbc_json_num(FILE *f, const char *key, int have, long v, long div)

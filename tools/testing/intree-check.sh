@@ -116,7 +116,7 @@ check "make modules_prepare" make -C "$tree" O="$out" -j"$jobs" modules_prepare 
 
 objs=()
 for o in smartbms_core smartbms smartbms_core_test; do
-	[ -f "$top/$sup/$o.c" ] && objs+=("$sup/$o.o")
+	[ -f "$top/$sup/$o.c" ] && objs+=("$sup/$o.ko")
 done
 if check "in-tree build of ${objs[*]} with W=1" \
 	make -C "$tree" O="$out" -j"$jobs" W=1 "${objs[@]}"; then
@@ -130,12 +130,13 @@ fi
 
 # BATTERY_SMARTBMS=n must leave the objects out of the build
 disabled() {
+	rm -f "$out/$sup"/smartbms*.o
 	"$tree/scripts/config" --file "$out/.config" -d BATTERY_SMARTBMS &&
 		make -C "$tree" O="$out" olddefconfig &&
 		! grep -q '^CONFIG_SMARTBMS_KUNIT_TEST=' "$out/.config" &&
-		make -C "$tree" O="$out" -pn "$sup/" 2>/dev/null |
-			grep -E '^obj-(m|y) ' | grep -v smartbms >/dev/null
+		make -C "$tree" O="$out" -j"$jobs" "$sup/" &&
+		! ls "$out/$sup"/smartbms*.o 2>/dev/null
 }
-check "BATTERY_SMARTBMS=n: test option hidden, smartbms not built" disabled
+check "BATTERY_SMARTBMS=n: test option hidden, nothing of smartbms built" disabled
 
 finish

@@ -372,7 +372,7 @@ static int smartbms_apply_settings(struct smartbms *bms,
 	if (ret)
 		return ret;
 	if (bms->settings_cell &&
-	    smartbms_settings_pack(set, blob, sizeof(blob)) > 0) {
+	    !smartbms_settings_pack(set, blob, sizeof(blob))) {
 		ret = nvmem_cell_write(bms->settings_cell, blob, sizeof(blob));
 		if (ret < 0)
 			dev_warn(bms->dev, "cannot save settings: %d\n", ret);

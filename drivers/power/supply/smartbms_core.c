@@ -214,6 +214,7 @@ struct smartbms_eval {
 	u64 now;
 	u64 next;
 	bool failsafe;
+	bool first;			/* the first complete evaluation */
 	enum smartbms_reason fs_reason;
 	bool remote_on;
 	bool dis_na;			/* discharge not allowed */
@@ -528,8 +529,10 @@ static void smartbms_sensors(struct smartbms_core *c,
 		if (!ch->have_val)
 			complete = false;
 	}
-	if (complete)
+	if (complete && !c->started) {
 		c->started = true;
+		e->first = true;
+	}
 }
 
 /* BMS-OUT-5, E-B30, E-B33: fail-safe. */
@@ -710,7 +713,9 @@ static void smartbms_cable(struct smartbms_core *c, struct smartbms_eval *e)
 		bool atc_first = c->atc_fall_ms <= c->atd_fall_ms;
 		u64 gap = atc_first ? c->atd_fall_ms - c->atc_fall_ms :
 				      c->atc_fall_ms - c->atd_fall_ms;
-		bool pa = atc_first ? c->atc_fall_pa : c->atd_fall_pa;
+		/* the pre-alarm state at the earlier of the two falls */
+		bool pa = !gap ? c->atc_fall_pa && c->atd_fall_pa :
+			  atc_first ? c->atc_fall_pa : c->atd_fall_pa;
 
 		if (c->atc_fall_ms != SMARTBMS_NEVER &&
 		    c->atd_fall_ms != SMARTBMS_NEVER &&
@@ -760,14 +765,14 @@ static void smartbms_discharge(struct smartbms_core *c,
 static void smartbms_prealarm(struct smartbms_core *c,
 			      struct smartbms_eval *e)
 {
-	if (e->failsafe) {
-		/* outputs are low anyway: stay off without a warning */
+	if (e->failsafe || e->first) {
+		/* outputs were low: stay off without a warning */
 		c->load_uv_off = e->dis_na;
 		c->pa_active = false;
 	} else if (c->load_uv_off && !e->dis_na) {
 		c->load_uv_off = false;
 	}
-	if (e->failsafe || c->load_uv_off) {
+	if (e->failsafe || e->first || c->load_uv_off) {
 		/* no pre-alarm while the loads are off (BMS-OUT-3) */
 	} else if (e->pa_req || e->dis_na) {
 		if (!c->pa_active) {
@@ -848,8 +853,13 @@ static u32 smartbms_regulate(struct smartbms_core *c,
 	s32 sp;
 
 	dt = min_t(u64, dt, SMARTBMS_REG_DT_MAX_MS);
-	/* trim [uA] += Ki [1/s] * err [mA] * dt [ms] */
-	c->alt_trim_ua += SMARTBMS_REG_KI * err * (s32)dt;
+	/*
+	 * trim [uA] += Ki [1/s] * err [mA] * dt [ms], only near the limit:
+	 * far from it (start-up, an alternator that cannot deliver) the
+	 * feed-forward acts alone and the integral does not wind up.
+	 */
+	if (abs(err) <= trim_max / 1000)
+		c->alt_trim_ua += SMARTBMS_REG_KI * err * (s32)dt;
 	c->alt_trim_ua = clamp(c->alt_trim_ua, -trim_max, trim_max);
 	sp = (s32)limit + c->alt_trim_ua / 1000;
 	smartbms_wake(e, e->now + SMARTBMS_REG_PERIOD_MS);

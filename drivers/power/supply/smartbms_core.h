@@ -264,7 +264,7 @@ int smartbms_parse_milli(const char *buf, s32 min, s32 max, s32 *val);
 int smartbms_parse_enum(const char *buf, const char * const *names,
 			unsigned int n, unsigned int *idx);
 
-/* Calibration blob (firmware/smartbms-calibration.rst). */
+/* Calibration blob (firmware/README.rst, CONTRACT.md). */
 struct smartbms_cal_chan {
 	s32 gain_micro;			/* multiply: 1000000 = 1.0 */
 	s32 offset;			/* add after gain, in the channel's unit */

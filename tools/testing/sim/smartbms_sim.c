@@ -22,6 +22,7 @@
 #include <linux/iio/machine.h>
 #include <linux/iio/iio.h>
 #include <linux/kernel.h>
+#include <linux/leds.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/nvmem-consumer.h>
@@ -247,10 +248,16 @@ static void smartbms_sim_build_maps(void)
 	memset(&smartbms_sim_maps[n], 0, sizeof(smartbms_sim_maps[n]));
 }
 
+static void smartbms_sim_led_set(struct led_classdev *led,
+				 enum led_brightness b)
+{
+}
+
 static int smartbms_sim_adc_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
 	struct smartbms_sim_adc *adc;
+	struct led_classdev *led;
 	struct iio_dev *indio_dev;
 	int ret;
 
@@ -267,6 +274,17 @@ static int smartbms_sim_adc_probe(struct platform_device *pdev)
 	indio_dev->modes = INDIO_DIRECT_MODE;
 	indio_dev->channels = smartbms_sim_channels;
 	indio_dev->num_channels = ARRAY_SIZE(smartbms_sim_channels);
+
+	/* an indicator LED, for the LED trigger tests */
+	led = devm_kzalloc(dev, sizeof(*led), GFP_KERNEL);
+	if (!led)
+		return -ENOMEM;
+	led->name = "smartbms-sim::indicator";
+	led->max_brightness = 1;
+	led->brightness_set = smartbms_sim_led_set;
+	ret = devm_led_classdev_register(dev, led);
+	if (ret)
+		return ret;
 
 	smartbms_sim_build_maps();
 	ret = devm_iio_map_array_register(dev, indio_dev, smartbms_sim_maps);

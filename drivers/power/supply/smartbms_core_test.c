@@ -1,0 +1,1536 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the smartbms protection core. Every case names the SPEC
+ * ID it checks; the host build (tools/testing/host) runs the very same
+ * cases under cmocka through a small <kunit/test.h> shim.
+ */
+
+#include <kunit/test.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+#include "smartbms_core.h"
+
+#define SMARTBMS_T_CELLS	(BIT(SMARTBMS_CH_VCELL0) | BIT(SMARTBMS_CH_VCELL1) | \
+				 BIT(SMARTBMS_CH_VCELL2) | BIT(SMARTBMS_CH_VCELL3))
+#define SMARTBMS_T_NEVER	U64_MAX
+
+struct smartbms_rig {
+	struct smartbms_core c;
+	struct smartbms_sample s;
+	struct smartbms_result r;
+};
+
+/* A healthy board: engine off, battery resting, lines allowing all. */
+static struct smartbms_rig *smartbms_rig_new(struct kunit *test, u32 chans,
+					     u32 inputs, bool setpoint)
+{
+	struct smartbms_rig *g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+	struct smartbms_board board = {
+		.chan_present = BIT(SMARTBMS_CH_VBAT) | BIT(SMARTBMS_CH_VSTART) |
+				BIT(SMARTBMS_CH_IALT) | BIT(SMARTBMS_CH_TEMP) |
+				chans,
+		.input_present = BIT(SMARTBMS_IN_ATC) | BIT(SMARTBMS_IN_ATD) |
+				 inputs,
+		.has_setpoint = setpoint,
+	};
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, g);
+	smartbms_core_init(&g->c, &board, NULL);
+	g->s.val[SMARTBMS_CH_VBAT] = 13300;
+	g->s.val[SMARTBMS_CH_VSTART] = 12500;
+	g->s.val[SMARTBMS_CH_IALT] = 0;
+	g->s.val[SMARTBMS_CH_TEMP] = 25000;
+	g->s.val[SMARTBMS_CH_VREF] = 2500;
+	g->s.val[SMARTBMS_CH_TBAT] = 20000;
+	for (i = SMARTBMS_CH_VCELL0; i <= SMARTBMS_CH_VCELL3; i++)
+		g->s.val[i] = 3300;
+	g->s.chan_ok = GENMASK(SMARTBMS_CH_NUM - 1, 0);
+	g->s.in[SMARTBMS_IN_ATC] = true;
+	g->s.in[SMARTBMS_IN_ATD] = true;
+	g->s.in[SMARTBMS_IN_CABLE] = true;
+	g->s.in[SMARTBMS_IN_REMOTE_L] = true;
+	g->s.in[SMARTBMS_IN_REMOTE_H] = false;
+	g->s.calibration_ok = true;
+	g->s.config_ok = true;
+	return g;
+}
+
+static void smartbms_rig_step(struct smartbms_rig *g, u64 t)
+{
+	g->s.now_ms = t;
+	smartbms_core_step(&g->c, &g->s, &g->r);
+}
+
+/* Step every @period ms from @from to @to inclusive. */
+static void smartbms_rig_run(struct smartbms_rig *g, u64 from, u64 to,
+			     u64 period)
+{
+	u64 t;
+
+	for (t = from; t <= to; t += period)
+		smartbms_rig_step(g, t);
+}
+
+static void smartbms_rig_debounce(struct smartbms_rig *g, u32 ms)
+{
+	struct smartbms_settings set = g->c.set;
+
+	set.debounce_ms = ms;
+	smartbms_core_set(&g->c, &set);
+}
+
+/* Engine running: vstart high enough, path on after 5 s. */
+static void smartbms_rig_engine(struct smartbms_rig *g, u64 t)
+{
+	g->s.val[SMARTBMS_CH_VSTART] = 14000;
+	smartbms_rig_run(g, t, t + 5000, 100);
+}
+
+#define OUT(g, o)	((g)->r.out[SMARTBMS_OUT_##o])
+#define CODE(g, c)	(!!((g)->r.codes & BIT(SMARTBMS_##c)))
+
+static bool smartbms_settings_eq(const struct smartbms_settings *a,
+				 const struct smartbms_settings *b)
+{
+	return a->fuse == b->fuse && a->prealarm_usage == b->prealarm_usage &&
+	       a->prealarm_signal == b->prealarm_signal &&
+	       a->charge_limit_mv == b->charge_limit_mv &&
+	       a->remote_fn == b->remote_fn && a->switch_on == b->switch_on &&
+	       a->debounce_ms == b->debounce_ms;
+}
+
+/* ---- BMS-OUT-5 ---- */
+
+static void smartbms_test_out_5_startup(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, false);
+	unsigned int o;
+
+	g->s.chan_ok &= ~BIT(SMARTBMS_CH_IALT);
+	smartbms_rig_run(g, 0, 500, 10);
+	for (o = 0; o < SMARTBMS_OUT_NUM; o++) {
+		KUNIT_EXPECT_FALSE(test, g->r.out[o]);
+		KUNIT_EXPECT_EQ(test, g->r.reason[o], SMARTBMS_REASON_STARTUP);
+	}
+	g->s.chan_ok |= BIT(SMARTBMS_CH_IALT);
+	smartbms_rig_step(g, 510);
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+	KUNIT_EXPECT_FALSE(test, OUT(g, PREALARM));
+	KUNIT_EXPECT_FALSE(test, OUT(g, ALT));
+	KUNIT_EXPECT_EQ(test, g->r.codes, 0U);
+}
+
+/* Discharge not allowed at the first evaluation: loads never go on. */
+static void smartbms_test_out_5_startup_atd_low(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, false);
+
+	g->s.in[SMARTBMS_IN_ATD] = false;
+	smartbms_rig_run(g, 0, 1000, 10);
+	KUNIT_EXPECT_FALSE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_TRUE(test, CODE(g, A_B11));
+	g->s.in[SMARTBMS_IN_ATD] = true;
+	smartbms_rig_run(g, 1010, 1100, 10);
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_FALSE(test, CODE(g, A_B11));
+}
+
+static void smartbms_test_out_5_e_b30(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, false);
+	unsigned int o;
+
+	g->s.calibration_ok = false;
+	smartbms_rig_step(g, 0);
+	KUNIT_EXPECT_TRUE(test, CODE(g, E_B30));
+	for (o = 0; o < SMARTBMS_OUT_NUM; o++)
+		KUNIT_EXPECT_FALSE(test, g->r.out[o]);
+	g->s.calibration_ok = true;
+	smartbms_rig_engine(g, 100);
+	KUNIT_EXPECT_FALSE(test, CODE(g, E_B30));
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+	g->s.calibration_ok = false;
+	smartbms_rig_step(g, 6000);
+	KUNIT_EXPECT_TRUE(test, CODE(g, E_B30));
+	for (o = 0; o < SMARTBMS_OUT_NUM; o++) {
+		KUNIT_EXPECT_FALSE(test, g->r.out[o]);
+		KUNIT_EXPECT_EQ(test, g->r.reason[o],
+				SMARTBMS_REASON_CALIBRATION);
+	}
+}
+
+struct smartbms_vref_case {
+	s32 mv;
+	bool fault;
+};
+
+static const struct smartbms_vref_case smartbms_vref_cases[] = {
+	{ 2374, true }, { 2375, false }, { 2500, false },
+	{ 2625, false }, { 2626, true }, { 0, true },
+};
+
+static void smartbms_vref_desc(const struct smartbms_vref_case *p, char *d)
+{
+	snprintf(d, KUNIT_PARAM_DESC_SIZE, "vref %d mV", p->mv);
+}
+
+KUNIT_ARRAY_PARAM(smartbms_vref, smartbms_vref_cases, smartbms_vref_desc);
+
+static void smartbms_test_out_5_e_b33(struct kunit *test)
+{
+	const struct smartbms_vref_case *p = test->param_value;
+	struct smartbms_rig *g = smartbms_rig_new(test,
+						  BIT(SMARTBMS_CH_VREF), 0,
+						  false);
+
+	smartbms_rig_step(g, 0);
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	g->s.val[SMARTBMS_CH_VREF] = p->mv;
+	smartbms_rig_step(g, 10);
+	KUNIT_EXPECT_EQ(test, CODE(g, E_B33), p->fault);
+	KUNIT_EXPECT_EQ(test, OUT(g, LOAD), !p->fault);
+	KUNIT_EXPECT_EQ(test, OUT(g, CHARGE), !p->fault);
+	if (p->fault)
+		KUNIT_EXPECT_EQ(test, g->r.reason[SMARTBMS_OUT_LOAD],
+				SMARTBMS_REASON_REFERENCE);
+	g->s.val[SMARTBMS_CH_VREF] = 2500;
+	smartbms_rig_run(g, 20, 2100, 10);
+	KUNIT_EXPECT_FALSE(test, CODE(g, E_B33));
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+}
+
+/* ---- BMS-OUT-1, BMS-OUT-3, BMS-OUT-4 ---- */
+
+static void smartbms_test_out_1_3_atd_30s(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, false);
+
+	smartbms_rig_debounce(g, 0);
+	smartbms_rig_step(g, 0);
+	KUNIT_EXPECT_EQ(test, g->r.next_ms, SMARTBMS_T_NEVER);
+	g->s.in[SMARTBMS_IN_ATD] = false;
+	smartbms_rig_step(g, 1000);
+	KUNIT_EXPECT_TRUE(test, OUT(g, PREALARM));
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_TRUE(test, CODE(g, W_B12));
+	KUNIT_EXPECT_EQ(test, g->r.next_ms, 31000ULL);
+	smartbms_rig_step(g, 30999);
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_TRUE(test, OUT(g, PREALARM));
+	smartbms_rig_step(g, 31000);
+	KUNIT_EXPECT_FALSE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_EQ(test, g->r.reason[SMARTBMS_OUT_LOAD],
+			SMARTBMS_REASON_ATD);
+	KUNIT_EXPECT_FALSE(test, OUT(g, PREALARM));
+	KUNIT_EXPECT_TRUE(test, CODE(g, A_B11));
+	KUNIT_EXPECT_FALSE(test, CODE(g, W_B12));
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+	g->s.in[SMARTBMS_IN_ATD] = true;
+	smartbms_rig_step(g, 40000);
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_FALSE(test, CODE(g, A_B11));
+	KUNIT_EXPECT_FALSE(test, OUT(g, PREALARM));
+}
+
+/* A pre-alarm older than 30 s: loads drop with ATD at once. */
+static void smartbms_test_out_3_prealarm_before(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0,
+						  BIT(SMARTBMS_IN_PREALARM),
+						  false);
+
+	smartbms_rig_debounce(g, 0);
+	smartbms_rig_step(g, 0);
+	g->s.in[SMARTBMS_IN_PREALARM] = true;
+	smartbms_rig_step(g, 1000);
+	KUNIT_EXPECT_TRUE(test, OUT(g, PREALARM));
+	KUNIT_EXPECT_TRUE(test, CODE(g, W_B12));
+	KUNIT_EXPECT_EQ(test, g->r.next_ms, SMARTBMS_T_NEVER);
+	g->s.in[SMARTBMS_IN_ATD] = false;
+	smartbms_rig_step(g, 20000);
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_EQ(test, g->r.next_ms, 31000ULL);
+	smartbms_rig_step(g, 30999);
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	smartbms_rig_step(g, 31000);
+	KUNIT_EXPECT_FALSE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_FALSE(test, OUT(g, PREALARM));
+	KUNIT_EXPECT_FALSE(test, CODE(g, E_B32));
+}
+
+static void smartbms_test_out_3_prealarm_long_before(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0,
+						  BIT(SMARTBMS_IN_PREALARM),
+						  false);
+
+	smartbms_rig_debounce(g, 0);
+	smartbms_rig_step(g, 0);
+	g->s.in[SMARTBMS_IN_PREALARM] = true;
+	smartbms_rig_step(g, 1000);
+	g->s.in[SMARTBMS_IN_ATD] = false;
+	smartbms_rig_step(g, 41000);
+	KUNIT_EXPECT_FALSE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_FALSE(test, OUT(g, PREALARM));
+	KUNIT_EXPECT_TRUE(test, CODE(g, A_B11));
+}
+
+static void smartbms_test_out_4_intermittent(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0,
+						  BIT(SMARTBMS_IN_PREALARM),
+						  false);
+	struct smartbms_settings set = g->c.set;
+
+	set.prealarm_signal = SMARTBMS_SIGNAL_INTERMITTENT;
+	set.debounce_ms = 0;
+	KUNIT_EXPECT_EQ(test, smartbms_core_set(&g->c, &set), 0);
+	smartbms_rig_step(g, 0);
+	g->s.in[SMARTBMS_IN_PREALARM] = true;
+	smartbms_rig_step(g, 1000);
+	KUNIT_EXPECT_TRUE(test, OUT(g, PREALARM));
+	KUNIT_EXPECT_EQ(test, g->r.next_ms, 1800ULL);
+	smartbms_rig_step(g, 1799);
+	KUNIT_EXPECT_TRUE(test, OUT(g, PREALARM));
+	smartbms_rig_step(g, 1800);
+	KUNIT_EXPECT_FALSE(test, OUT(g, PREALARM));
+	KUNIT_EXPECT_TRUE(test, CODE(g, W_B12));
+	KUNIT_EXPECT_EQ(test, g->r.next_ms, 2600ULL);
+	smartbms_rig_step(g, 2599);
+	KUNIT_EXPECT_FALSE(test, OUT(g, PREALARM));
+	smartbms_rig_step(g, 2600);
+	KUNIT_EXPECT_TRUE(test, OUT(g, PREALARM));
+	g->s.in[SMARTBMS_IN_PREALARM] = false;
+	smartbms_rig_step(g, 2700);
+	KUNIT_EXPECT_FALSE(test, OUT(g, PREALARM));
+	KUNIT_EXPECT_FALSE(test, CODE(g, W_B12));
+	KUNIT_EXPECT_EQ(test, g->r.next_ms, SMARTBMS_T_NEVER);
+}
+
+/* ---- BMS-OUT-2 ---- */
+
+static void smartbms_test_out_2_atc(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, false);
+
+	smartbms_rig_debounce(g, 0);
+	smartbms_rig_engine(g, 0);
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+	g->s.in[SMARTBMS_IN_ATC] = false;
+	smartbms_rig_step(g, 6000);
+	KUNIT_EXPECT_FALSE(test, OUT(g, CHARGE));
+	KUNIT_EXPECT_EQ(test, g->r.reason[SMARTBMS_OUT_CHARGE],
+			SMARTBMS_REASON_ATC);
+	KUNIT_EXPECT_FALSE(test, OUT(g, ALT));
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_FALSE(test, OUT(g, PREALARM));
+	KUNIT_EXPECT_FALSE(test, CODE(g, E_B32));
+	g->s.in[SMARTBMS_IN_ATC] = true;
+	smartbms_rig_step(g, 7000);
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+}
+
+/* ---- BMS-OUT-6 ---- */
+
+static void smartbms_test_out_6_read_error(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, false);
+
+	smartbms_rig_engine(g, 0);
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+	g->s.chan_ok &= ~BIT(SMARTBMS_CH_VBAT);
+	smartbms_rig_step(g, 10000);
+	KUNIT_EXPECT_EQ(test, g->r.next_ms, 11000ULL);
+	smartbms_rig_step(g, 10999);
+	KUNIT_EXPECT_EQ(test, g->r.sensor_fault, 0U);
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+	smartbms_rig_step(g, 11000);
+	KUNIT_EXPECT_EQ(test, g->r.sensor_fault, (u32)BIT(SMARTBMS_CH_VBAT));
+	KUNIT_EXPECT_FALSE(test, OUT(g, CHARGE));
+	KUNIT_EXPECT_EQ(test, g->r.reason[SMARTBMS_OUT_CHARGE],
+			SMARTBMS_REASON_SENSOR);
+	KUNIT_EXPECT_FALSE(test, OUT(g, ALT));
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	g->s.chan_ok |= BIT(SMARTBMS_CH_VBAT);
+	smartbms_rig_step(g, 12000);
+	KUNIT_EXPECT_EQ(test, g->r.next_ms, 13000ULL);
+	smartbms_rig_step(g, 12999);
+	KUNIT_EXPECT_EQ(test, g->r.sensor_fault, (u32)BIT(SMARTBMS_CH_VBAT));
+	smartbms_rig_step(g, 13000);
+	KUNIT_EXPECT_EQ(test, g->r.sensor_fault, 0U);
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+}
+
+struct smartbms_range_case {
+	enum smartbms_chan ch;
+	s32 val;
+	bool fault;
+};
+
+static const struct smartbms_range_case smartbms_range_cases[] = {
+	{ SMARTBMS_CH_VBAT, -1, true }, { SMARTBMS_CH_VBAT, 0, false },
+	{ SMARTBMS_CH_VBAT, 30000, false }, { SMARTBMS_CH_VBAT, 30001, true },
+	{ SMARTBMS_CH_VSTART, -1, true }, { SMARTBMS_CH_VSTART, 30001, true },
+	{ SMARTBMS_CH_VSTART, 30000, false },
+	{ SMARTBMS_CH_IALT, -20001, true }, { SMARTBMS_CH_IALT, -20000, false },
+	{ SMARTBMS_CH_IALT, 200000, false }, { SMARTBMS_CH_IALT, 200001, true },
+	{ SMARTBMS_CH_TEMP, -40001, true }, { SMARTBMS_CH_TEMP, -40000, false },
+	{ SMARTBMS_CH_TEMP, 150000, false }, { SMARTBMS_CH_TEMP, 150001, true },
+	{ SMARTBMS_CH_TBAT, 150001, true }, { SMARTBMS_CH_TBAT, 40000, false },
+	{ SMARTBMS_CH_VCELL2, 5001, true }, { SMARTBMS_CH_VCELL2, -1, true },
+	{ SMARTBMS_CH_VCELL2, 3300, false },
+};
+
+static void smartbms_range_desc(const struct smartbms_range_case *p, char *d)
+{
+	snprintf(d, KUNIT_PARAM_DESC_SIZE, "%s %d",
+		 smartbms_chan_name(p->ch), p->val);
+}
+
+KUNIT_ARRAY_PARAM(smartbms_range, smartbms_range_cases, smartbms_range_desc);
+
+static void smartbms_test_out_6_range(struct kunit *test)
+{
+	const struct smartbms_range_case *p = test->param_value;
+	struct smartbms_rig *g = smartbms_rig_new(test, BIT(SMARTBMS_CH_TBAT) |
+						  SMARTBMS_T_CELLS, 0, false);
+
+	smartbms_rig_step(g, 0);
+	g->s.val[p->ch] = p->val;
+	smartbms_rig_step(g, 10);
+	KUNIT_EXPECT_EQ(test, !!(g->r.sensor_fault & BIT(p->ch)), p->fault);
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	if (p->fault && p->ch == SMARTBMS_CH_VBAT)
+		KUNIT_EXPECT_FALSE(test, OUT(g, CHARGE));
+}
+
+/* ---- BMS-IN-1 ---- */
+
+static void smartbms_test_in_1_debounce(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, false);
+
+	smartbms_rig_step(g, 0);
+	/* a 19 ms glitch on ATC is ignored */
+	g->s.in[SMARTBMS_IN_ATC] = false;
+	smartbms_rig_step(g, 1000);
+	KUNIT_EXPECT_EQ(test, g->r.next_ms, 1020ULL);
+	smartbms_rig_step(g, 1019);
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+	g->s.in[SMARTBMS_IN_ATC] = true;
+	smartbms_rig_step(g, 1019);
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+	KUNIT_EXPECT_EQ(test, g->r.next_ms, SMARTBMS_T_NEVER);
+	/* a lasting change acts at 20 ms */
+	g->s.in[SMARTBMS_IN_ATC] = false;
+	smartbms_rig_step(g, 2000);
+	smartbms_rig_step(g, 2019);
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+	smartbms_rig_step(g, 2020);
+	KUNIT_EXPECT_FALSE(test, OUT(g, CHARGE));
+	/* debounce 0: at once */
+	smartbms_rig_debounce(g, 0);
+	g->s.in[SMARTBMS_IN_ATC] = true;
+	smartbms_rig_step(g, 3000);
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+}
+
+/* ---- BMS-ALT-1, BMS-ALT-2 ---- */
+
+struct smartbms_alt_case {
+	s32 vstart;
+	s32 vbat;
+	bool on;
+};
+
+static const struct smartbms_alt_case smartbms_alt_start_cases[] = {
+	{ 13000, 12000, false }, { 13001, 12000, true },
+	{ 13500, 13500, false }, { 13500, 13499, true },
+	{ 14000, 14100, false },
+};
+
+static void smartbms_alt_desc(const struct smartbms_alt_case *p, char *d)
+{
+	snprintf(d, KUNIT_PARAM_DESC_SIZE, "vstart %d vbat %d", p->vstart,
+		 p->vbat);
+}
+
+KUNIT_ARRAY_PARAM(smartbms_alt_start, smartbms_alt_start_cases,
+		  smartbms_alt_desc);
+
+static void smartbms_test_alt_1_start(struct kunit *test)
+{
+	const struct smartbms_alt_case *p = test->param_value;
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, false);
+
+	g->s.val[SMARTBMS_CH_VSTART] = p->vstart;
+	g->s.val[SMARTBMS_CH_VBAT] = p->vbat;
+	smartbms_rig_step(g, 0);
+	KUNIT_EXPECT_FALSE(test, OUT(g, ALT));
+	if (p->on)
+		KUNIT_EXPECT_EQ(test, g->r.next_ms, 5000ULL);
+	smartbms_rig_step(g, 4999);
+	KUNIT_EXPECT_FALSE(test, OUT(g, ALT));
+	KUNIT_EXPECT_EQ(test, g->r.reason[SMARTBMS_OUT_ALT],
+			p->on ? SMARTBMS_REASON_ALT_RESTART :
+			p->vstart <= p->vbat ?
+			SMARTBMS_REASON_VSTART_BELOW_VBAT :
+			SMARTBMS_REASON_VSTART_LOW);
+	smartbms_rig_step(g, 5000);
+	KUNIT_EXPECT_EQ(test, OUT(g, ALT), p->on);
+}
+
+static const struct smartbms_alt_case smartbms_alt_stop_cases[] = {
+	{ 12800, 12000, true }, { 12799, 12000, false },
+	{ 13500, 13500, false }, { 13500, 13499, true },
+};
+
+KUNIT_ARRAY_PARAM(smartbms_alt_stop, smartbms_alt_stop_cases,
+		  smartbms_alt_desc);
+
+static void smartbms_test_alt_2_stop_restart(struct kunit *test)
+{
+	const struct smartbms_alt_case *p = test->param_value;
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, false);
+
+	smartbms_rig_engine(g, 0);
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+	g->s.val[SMARTBMS_CH_VSTART] = p->vstart;
+	g->s.val[SMARTBMS_CH_VBAT] = p->vbat;
+	smartbms_rig_step(g, 6000);
+	KUNIT_EXPECT_EQ(test, OUT(g, ALT), p->on);
+	if (p->on)
+		return;
+	/* restart only after vstart > 13.0 V for 5 s */
+	g->s.val[SMARTBMS_CH_VSTART] = 14000;
+	g->s.val[SMARTBMS_CH_VBAT] = 13300;
+	smartbms_rig_step(g, 7000);
+	KUNIT_EXPECT_FALSE(test, OUT(g, ALT));
+	KUNIT_EXPECT_EQ(test, g->r.reason[SMARTBMS_OUT_ALT],
+			SMARTBMS_REASON_ALT_RESTART);
+	KUNIT_EXPECT_EQ(test, g->r.next_ms, 12000ULL);
+	smartbms_rig_step(g, 11999);
+	KUNIT_EXPECT_FALSE(test, OUT(g, ALT));
+	smartbms_rig_step(g, 12000);
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+}
+
+/* A dip of vstart to 13.0 V interrupts the 5 s qualification. */
+static void smartbms_test_alt_2_restart_interrupted(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, false);
+
+	g->s.val[SMARTBMS_CH_VSTART] = 14000;
+	smartbms_rig_step(g, 0);
+	g->s.val[SMARTBMS_CH_VSTART] = 13000;
+	smartbms_rig_step(g, 3000);
+	g->s.val[SMARTBMS_CH_VSTART] = 14000;
+	smartbms_rig_step(g, 3100);
+	smartbms_rig_step(g, 8099);
+	KUNIT_EXPECT_FALSE(test, OUT(g, ALT));
+	smartbms_rig_step(g, 8100);
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+}
+
+/* ---- BMS-ALT-3 ---- */
+
+struct smartbms_fuse_case {
+	enum smartbms_fuse fuse;
+	const char *name;
+	u32 limit;
+};
+
+static const struct smartbms_fuse_case smartbms_fuse_cases[] = {
+	{ SMARTBMS_FUSE_UNSET, "unset", 90000 },
+	{ SMARTBMS_FUSE_125, "125", 100000 },
+	{ SMARTBMS_FUSE_100, "100", 90000 },
+	{ SMARTBMS_FUSE_80, "80", 60000 },
+	{ SMARTBMS_FUSE_60, "60", 50000 },
+	{ SMARTBMS_FUSE_2X30, "2x30", 40000 },
+	{ SMARTBMS_FUSE_2X20, "2x20", 25000 },
+	{ SMARTBMS_FUSE_2X15, "2x15", 20000 },
+	{ SMARTBMS_FUSE_2X10, "2x10", 12000 },
+	{ SMARTBMS_FUSE_2X7_5, "2x7.5", 9000 },
+};
+
+static void smartbms_fuse_desc(const struct smartbms_fuse_case *p, char *d)
+{
+	snprintf(d, KUNIT_PARAM_DESC_SIZE, "fuse %s", p->name);
+}
+
+KUNIT_ARRAY_PARAM(smartbms_fuse, smartbms_fuse_cases, smartbms_fuse_desc);
+
+static void smartbms_test_alt_3_fuse_table(struct kunit *test)
+{
+	const struct smartbms_fuse_case *p = test->param_value;
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, false);
+	struct smartbms_settings set = g->c.set;
+	enum smartbms_fuse parsed = SMARTBMS_FUSE_NUM;
+
+	KUNIT_EXPECT_EQ(test, smartbms_fuse_limit_ma(p->fuse), p->limit);
+	KUNIT_EXPECT_STREQ(test, smartbms_fuse_name(p->fuse), p->name);
+	if (p->fuse == SMARTBMS_FUSE_UNSET) {
+		KUNIT_EXPECT_EQ(test, smartbms_parse_fuse(p->name, &parsed),
+				-EINVAL);
+		KUNIT_EXPECT_EQ(test, parsed, SMARTBMS_FUSE_NUM);
+	} else {
+		KUNIT_EXPECT_EQ(test, smartbms_parse_fuse(p->name, &parsed), 0);
+		KUNIT_EXPECT_EQ(test, parsed, p->fuse);
+	}
+
+	/* no setpoint: off just above the limit, retried 5 s later */
+	set.fuse = p->fuse;
+	KUNIT_EXPECT_EQ(test, smartbms_core_set(&g->c, &set), 0);
+	smartbms_rig_engine(g, 0);
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+	KUNIT_EXPECT_EQ(test, g->r.alt_limit_ma, p->limit);
+	g->s.val[SMARTBMS_CH_IALT] = p->limit;
+	smartbms_rig_step(g, 6000);
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+	g->s.val[SMARTBMS_CH_IALT] = p->limit + 1;
+	smartbms_rig_step(g, 6100);
+	KUNIT_EXPECT_FALSE(test, OUT(g, ALT));
+	KUNIT_EXPECT_EQ(test, g->r.reason[SMARTBMS_OUT_ALT],
+			SMARTBMS_REASON_OVERCURRENT);
+	KUNIT_EXPECT_EQ(test, g->r.next_ms, 11100ULL);
+	g->s.val[SMARTBMS_CH_IALT] = 0;
+	smartbms_rig_step(g, 11099);
+	KUNIT_EXPECT_FALSE(test, OUT(g, ALT));
+	smartbms_rig_step(g, 11100);
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+}
+
+/* With a setpoint output the current is regulated to the limit. */
+static void smartbms_test_alt_3_setpoint(struct kunit *test)
+{
+	const struct smartbms_fuse_case *p = test->param_value;
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, true);
+	struct smartbms_settings set = g->c.set;
+	u32 sp;
+
+	set.fuse = p->fuse;
+	KUNIT_EXPECT_EQ(test, smartbms_core_set(&g->c, &set), 0);
+	smartbms_rig_engine(g, 0);
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+	KUNIT_EXPECT_EQ(test, g->r.setpoint_ma, p->limit);
+	KUNIT_EXPECT_EQ(test, g->r.next_ms, 5020ULL);
+	/* measured above the limit: the setpoint goes down, not off */
+	g->s.val[SMARTBMS_CH_IALT] = p->limit + p->limit / 10;
+	smartbms_rig_step(g, 5020);
+	sp = g->r.setpoint_ma;
+	KUNIT_EXPECT_LT(test, sp, p->limit);
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+	g->s.val[SMARTBMS_CH_IALT] = p->limit - p->limit / 10;
+	smartbms_rig_run(g, 5040, 15000, 20);
+	KUNIT_EXPECT_GT(test, g->r.setpoint_ma, p->limit);
+	KUNIT_EXPECT_LE(test, g->r.setpoint_ma, p->limit + p->limit / 4);
+	g->s.in[SMARTBMS_IN_ATC] = false;
+	smartbms_rig_step(g, 15100);
+	smartbms_rig_step(g, 15120);
+	KUNIT_EXPECT_FALSE(test, OUT(g, ALT));
+	KUNIT_EXPECT_EQ(test, g->r.setpoint_ma, 0U);
+}
+
+/* ---- BMS-ALT-4, BMS-TMP-1 ---- */
+
+static void smartbms_test_alt_4_blockers(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0,
+						  BIT(SMARTBMS_IN_REMOTE_L),
+						  false);
+	struct smartbms_settings set = g->c.set;
+
+	smartbms_rig_debounce(g, 0);
+	smartbms_rig_engine(g, 0);
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+	/* remote off, function alternator: only the alternator stops */
+	g->s.in[SMARTBMS_IN_REMOTE_L] = false;
+	smartbms_rig_step(g, 6000);
+	KUNIT_EXPECT_FALSE(test, OUT(g, ALT));
+	KUNIT_EXPECT_EQ(test, g->r.reason[SMARTBMS_OUT_ALT],
+			SMARTBMS_REASON_REMOTE);
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	g->s.in[SMARTBMS_IN_REMOTE_L] = true;
+	smartbms_rig_step(g, 6100);
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+	/* charge limit reached */
+	g->s.val[SMARTBMS_CH_VBAT] = 14200;
+	smartbms_rig_step(g, 6200);
+	KUNIT_EXPECT_FALSE(test, OUT(g, ALT));
+	KUNIT_EXPECT_EQ(test, g->r.reason[SMARTBMS_OUT_ALT],
+			SMARTBMS_REASON_CHARGE_LIMIT);
+	g->s.val[SMARTBMS_CH_VBAT] = 13300;
+	smartbms_rig_run(g, 6300, 16300, 100);
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+	/* software switch off */
+	set = g->c.set;
+	set.switch_on = false;
+	KUNIT_EXPECT_EQ(test, smartbms_core_set(&g->c, &set), 0);
+	smartbms_rig_step(g, 16400);
+	KUNIT_EXPECT_FALSE(test, OUT(g, ALT));
+	KUNIT_EXPECT_FALSE(test, g->r.remote_on);
+}
+
+struct smartbms_temp_case {
+	s32 mc;
+	bool hot;
+};
+
+static const struct smartbms_temp_case smartbms_temp_cases[] = {
+	{ 85000, false }, { 85001, true }, { 120000, true },
+};
+
+static void smartbms_temp_desc(const struct smartbms_temp_case *p, char *d)
+{
+	snprintf(d, KUNIT_PARAM_DESC_SIZE, "temp %d mC", p->mc);
+}
+
+KUNIT_ARRAY_PARAM(smartbms_temp, smartbms_temp_cases, smartbms_temp_desc);
+
+static void smartbms_test_tmp_1_overtemp(struct kunit *test)
+{
+	const struct smartbms_temp_case *p = test->param_value;
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, false);
+
+	smartbms_rig_engine(g, 0);
+	g->s.val[SMARTBMS_CH_TEMP] = p->mc;
+	smartbms_rig_step(g, 6000);
+	KUNIT_EXPECT_EQ(test, CODE(g, A_B15), p->hot);
+	KUNIT_EXPECT_EQ(test, OUT(g, ALT), !p->hot);
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	if (!p->hot)
+		return;
+	KUNIT_EXPECT_EQ(test, g->r.reason[SMARTBMS_OUT_ALT],
+			SMARTBMS_REASON_OVERTEMP);
+	g->s.val[SMARTBMS_CH_TEMP] = 75000;
+	smartbms_rig_step(g, 7000);
+	KUNIT_EXPECT_TRUE(test, CODE(g, A_B15));
+	g->s.val[SMARTBMS_CH_TEMP] = 74999;
+	smartbms_rig_step(g, 8000);
+	KUNIT_EXPECT_FALSE(test, CODE(g, A_B15));
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+}
+
+/* ---- BMS-CHG-1 ---- */
+
+static void smartbms_test_chg_1_limit(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, false);
+
+	smartbms_rig_step(g, 0);
+	g->s.val[SMARTBMS_CH_VBAT] = 14199;
+	smartbms_rig_step(g, 1000);
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+	g->s.val[SMARTBMS_CH_VBAT] = 14200;
+	smartbms_rig_step(g, 2000);
+	KUNIT_EXPECT_FALSE(test, OUT(g, CHARGE));
+	KUNIT_EXPECT_EQ(test, g->r.reason[SMARTBMS_OUT_CHARGE],
+			SMARTBMS_REASON_CHARGE_LIMIT);
+	/* 0.499 V below: never re-enabled */
+	g->s.val[SMARTBMS_CH_VBAT] = 13701;
+	smartbms_rig_run(g, 3000, 30000, 1000);
+	KUNIT_EXPECT_FALSE(test, OUT(g, CHARGE));
+	KUNIT_EXPECT_EQ(test, g->r.next_ms, SMARTBMS_T_NEVER);
+	/* 0.5 V below for 10 s, interrupted once */
+	g->s.val[SMARTBMS_CH_VBAT] = 13700;
+	smartbms_rig_step(g, 31000);
+	KUNIT_EXPECT_EQ(test, g->r.next_ms, 41000ULL);
+	g->s.val[SMARTBMS_CH_VBAT] = 13701;
+	smartbms_rig_step(g, 35000);
+	g->s.val[SMARTBMS_CH_VBAT] = 13700;
+	smartbms_rig_step(g, 36000);
+	smartbms_rig_step(g, 45999);
+	KUNIT_EXPECT_FALSE(test, OUT(g, CHARGE));
+	smartbms_rig_step(g, 46000);
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+}
+
+/* ---- BMS-REM-1..3 ---- */
+
+struct smartbms_remote_case {
+	bool has_l, has_h, l, h, on;
+};
+
+static const struct smartbms_remote_case smartbms_remote_cases[] = {
+	{ false, false, false, false, true },
+	{ true, true, true, false, true },
+	{ true, true, false, true, true },
+	{ true, true, true, true, true },
+	{ true, true, false, false, false },
+	{ true, false, false, false, false },
+	{ true, false, true, false, true },
+	{ false, true, false, true, true },
+	{ false, true, false, false, false },
+};
+
+static void smartbms_remote_desc(const struct smartbms_remote_case *p,
+				 char *d)
+{
+	snprintf(d, KUNIT_PARAM_DESC_SIZE, "L%s=%d H%s=%d",
+		 p->has_l ? "" : "(none)", p->l, p->has_h ? "" : "(none)",
+		 p->h);
+}
+
+KUNIT_ARRAY_PARAM(smartbms_remote, smartbms_remote_cases,
+		  smartbms_remote_desc);
+
+static void smartbms_test_rem_1_terminals(struct kunit *test)
+{
+	const struct smartbms_remote_case *p = test->param_value;
+	u32 in = (p->has_l ? BIT(SMARTBMS_IN_REMOTE_L) : 0) |
+		 (p->has_h ? BIT(SMARTBMS_IN_REMOTE_H) : 0);
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, in, false);
+
+	g->s.in[SMARTBMS_IN_REMOTE_L] = p->l;
+	g->s.in[SMARTBMS_IN_REMOTE_H] = p->h;
+	smartbms_rig_engine(g, 0);
+	KUNIT_EXPECT_EQ(test, g->r.remote_on, p->on);
+	KUNIT_EXPECT_EQ(test, OUT(g, ALT), p->on);
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+}
+
+static void smartbms_test_rem_2_system(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0,
+						  BIT(SMARTBMS_IN_REMOTE_L),
+						  false);
+	struct smartbms_settings set = g->c.set;
+
+	set.remote_fn = SMARTBMS_REMOTE_SYSTEM;
+	set.debounce_ms = 0;
+	KUNIT_EXPECT_EQ(test, smartbms_core_set(&g->c, &set), 0);
+	smartbms_rig_engine(g, 0);
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+	g->s.in[SMARTBMS_IN_REMOTE_L] = false;
+	smartbms_rig_step(g, 6000);
+	KUNIT_EXPECT_FALSE(test, OUT(g, ALT));
+	KUNIT_EXPECT_FALSE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_FALSE(test, OUT(g, CHARGE));
+	KUNIT_EXPECT_EQ(test, g->r.reason[SMARTBMS_OUT_LOAD],
+			SMARTBMS_REASON_REMOTE);
+	KUNIT_EXPECT_FALSE(test, CODE(g, A_B11));
+	g->s.in[SMARTBMS_IN_REMOTE_L] = true;
+	smartbms_rig_step(g, 6100);
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+}
+
+static void smartbms_test_rem_3_software(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0,
+						  BIT(SMARTBMS_IN_REMOTE_L),
+						  false);
+	struct smartbms_settings set = g->c.set;
+
+	set.remote_fn = SMARTBMS_REMOTE_SYSTEM;
+	set.switch_on = false;
+	KUNIT_EXPECT_EQ(test, smartbms_core_set(&g->c, &set), 0);
+	smartbms_rig_step(g, 0);
+	KUNIT_EXPECT_FALSE(test, g->r.remote_on);
+	KUNIT_EXPECT_FALSE(test, OUT(g, LOAD));
+	set.switch_on = true;
+	KUNIT_EXPECT_EQ(test, smartbms_core_set(&g->c, &set), 0);
+	smartbms_rig_step(g, 100);
+	KUNIT_EXPECT_TRUE(test, g->r.remote_on);
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	/* both must be on */
+	g->s.in[SMARTBMS_IN_REMOTE_L] = false;
+	smartbms_rig_run(g, 200, 300, 10);
+	KUNIT_EXPECT_FALSE(test, g->r.remote_on);
+	KUNIT_EXPECT_FALSE(test, OUT(g, LOAD));
+}
+
+/* ---- BMS-CELL-1, BMS-CELL-2 ---- */
+
+enum smartbms_cell_kind { CELL_UV, CELL_PA, CELL_OV, CELL_TLOW, CELL_THIGH };
+
+struct smartbms_cell_case {
+	enum smartbms_cell_kind kind;
+	s32 val;
+	bool trip;
+};
+
+static const struct smartbms_cell_case smartbms_cell_cases[] = {
+	{ CELL_UV, 2799, true }, { CELL_UV, 2800, false },
+	{ CELL_PA, 3099, true }, { CELL_PA, 3100, false },
+	{ CELL_OV, 3751, true }, { CELL_OV, 3750, false },
+	{ CELL_TLOW, 4999, true }, { CELL_TLOW, 5000, false },
+	{ CELL_THIGH, 50001, true }, { CELL_THIGH, 50000, false },
+};
+
+static void smartbms_cell_desc(const struct smartbms_cell_case *p, char *d)
+{
+	static const char * const k[] = { "uv", "pa", "ov", "tlow", "thigh" };
+
+	snprintf(d, KUNIT_PARAM_DESC_SIZE, "%s %d", k[p->kind], p->val);
+}
+
+KUNIT_ARRAY_PARAM(smartbms_cell, smartbms_cell_cases, smartbms_cell_desc);
+
+static void smartbms_test_cell_1_thresholds(struct kunit *test)
+{
+	const struct smartbms_cell_case *p = test->param_value;
+	struct smartbms_rig *g = smartbms_rig_new(test, SMARTBMS_T_CELLS |
+						  BIT(SMARTBMS_CH_TBAT), 0,
+						  false);
+	bool temp = p->kind == CELL_TLOW || p->kind == CELL_THIGH;
+
+	smartbms_rig_step(g, 0);
+	if (temp)
+		g->s.val[SMARTBMS_CH_TBAT] = p->val;
+	else
+		g->s.val[SMARTBMS_CH_VCELL1] = p->val;
+	smartbms_rig_step(g, 1000);
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+	KUNIT_EXPECT_FALSE(test, OUT(g, PREALARM));
+	smartbms_rig_step(g, 1499);
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+	KUNIT_EXPECT_FALSE(test, OUT(g, PREALARM));
+	smartbms_rig_step(g, 1500);
+	switch (p->kind) {
+	case CELL_UV:
+	case CELL_PA:
+		/* every undervoltage value is below the pre-alarm too */
+		KUNIT_EXPECT_EQ(test, OUT(g, PREALARM),
+				p->trip || p->kind == CELL_UV);
+		KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+		KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+		smartbms_rig_step(g, 31499);
+		KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+		smartbms_rig_step(g, 31500);
+		KUNIT_EXPECT_EQ(test, OUT(g, LOAD),
+				!(p->trip && p->kind == CELL_UV));
+		break;
+	case CELL_OV:
+		KUNIT_EXPECT_EQ(test, OUT(g, CHARGE), !p->trip);
+		if (p->trip)
+			KUNIT_EXPECT_EQ(test, g->r.reason[SMARTBMS_OUT_CHARGE],
+					SMARTBMS_REASON_CELL_OV);
+		break;
+	default:
+		KUNIT_EXPECT_EQ(test, OUT(g, CHARGE), !p->trip);
+		if (p->trip)
+			KUNIT_EXPECT_EQ(test, g->r.reason[SMARTBMS_OUT_CHARGE],
+					SMARTBMS_REASON_CELL_TEMP);
+		break;
+	}
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD) || p->kind == CELL_UV);
+}
+
+/* Resets: every cell >= 3.20 V for UV, < 3.60 V for OV. */
+static void smartbms_test_cell_1_reset(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, SMARTBMS_T_CELLS, 0,
+						  false);
+
+	smartbms_rig_step(g, 0);
+	g->s.val[SMARTBMS_CH_VCELL0] = 2700;
+	smartbms_rig_run(g, 100, 40000, 100);
+	KUNIT_EXPECT_FALSE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_EQ(test, g->r.reason[SMARTBMS_OUT_LOAD],
+			SMARTBMS_REASON_CELL_UV);
+	KUNIT_EXPECT_TRUE(test, CODE(g, A_B11));
+	g->s.val[SMARTBMS_CH_VCELL0] = 3199;
+	smartbms_rig_run(g, 40100, 42000, 100);
+	KUNIT_EXPECT_FALSE(test, OUT(g, LOAD));
+	g->s.val[SMARTBMS_CH_VCELL0] = 3200;
+	smartbms_rig_step(g, 42100);
+	smartbms_rig_step(g, 42599);
+	KUNIT_EXPECT_FALSE(test, OUT(g, LOAD));
+	smartbms_rig_step(g, 42600);
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_FALSE(test, CODE(g, A_B11));
+
+	g->s.val[SMARTBMS_CH_VCELL3] = 3800;
+	smartbms_rig_run(g, 43000, 44000, 100);
+	KUNIT_EXPECT_FALSE(test, OUT(g, CHARGE));
+	g->s.val[SMARTBMS_CH_VCELL3] = 3600;
+	smartbms_rig_run(g, 44100, 46000, 100);
+	KUNIT_EXPECT_FALSE(test, OUT(g, CHARGE));
+	g->s.val[SMARTBMS_CH_VCELL3] = 3599;
+	smartbms_rig_run(g, 46100, 46700, 100);
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+}
+
+static void smartbms_test_cell_2_noise(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, SMARTBMS_T_CELLS |
+						  BIT(SMARTBMS_CH_TBAT), 0,
+						  false);
+	u64 t;
+
+	smartbms_rig_step(g, 0);
+	for (t = 100; t < 20000; t += 100) {
+		bool spike = (t / 100) % 2;
+
+		g->s.val[SMARTBMS_CH_VCELL0] = spike ? 2000 : 3300;
+		g->s.val[SMARTBMS_CH_VCELL1] = spike ? 4000 : 3300;
+		g->s.val[SMARTBMS_CH_TBAT] = spike ? -10000 : 20000;
+		smartbms_rig_step(g, t);
+		KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+		KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+		KUNIT_EXPECT_FALSE(test, OUT(g, PREALARM));
+	}
+}
+
+/* ---- BMS-SET-1, BMS-SET-3 ---- */
+
+enum smartbms_set_field { SET_FUSE, SET_USAGE, SET_SIGNAL, SET_LIMIT,
+			  SET_REMOTE, SET_DEBOUNCE };
+
+struct smartbms_set_case {
+	enum smartbms_set_field field;
+	u32 val;
+	bool ok;
+};
+
+static const struct smartbms_set_case smartbms_set_cases[] = {
+	{ SET_LIMIT, 12999, false }, { SET_LIMIT, 13000, true },
+	{ SET_LIMIT, 15300, true }, { SET_LIMIT, 15301, false },
+	{ SET_DEBOUNCE, 0, true }, { SET_DEBOUNCE, 1000, true },
+	{ SET_DEBOUNCE, 1001, false },
+	{ SET_FUSE, SMARTBMS_FUSE_2X7_5, true },
+	{ SET_FUSE, SMARTBMS_FUSE_NUM, false },
+	{ SET_USAGE, SMARTBMS_PREALARM_UNAVAILABLE, true },
+	{ SET_USAGE, 2, false },
+	{ SET_SIGNAL, SMARTBMS_SIGNAL_INTERMITTENT, true },
+	{ SET_SIGNAL, 2, false },
+	{ SET_REMOTE, SMARTBMS_REMOTE_SYSTEM, true },
+	{ SET_REMOTE, 2, false },
+};
+
+static void smartbms_set_desc(const struct smartbms_set_case *p, char *d)
+{
+	static const char * const f[] = { "fuse", "usage", "signal", "limit",
+					  "remote", "debounce" };
+
+	snprintf(d, KUNIT_PARAM_DESC_SIZE, "%s %u", f[p->field], p->val);
+}
+
+KUNIT_ARRAY_PARAM(smartbms_set, smartbms_set_cases, smartbms_set_desc);
+
+static void smartbms_test_set_1_validate(struct kunit *test)
+{
+	const struct smartbms_set_case *p = test->param_value;
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, false);
+	struct smartbms_settings before = g->c.set, set = g->c.set;
+
+	switch (p->field) {
+	case SET_FUSE:
+		set.fuse = p->val;
+		break;
+	case SET_USAGE:
+		set.prealarm_usage = p->val;
+		break;
+	case SET_SIGNAL:
+		set.prealarm_signal = p->val;
+		break;
+	case SET_LIMIT:
+		set.charge_limit_mv = p->val;
+		break;
+	case SET_REMOTE:
+		set.remote_fn = p->val;
+		break;
+	case SET_DEBOUNCE:
+		set.debounce_ms = p->val;
+		break;
+	}
+	KUNIT_EXPECT_EQ(test, smartbms_core_set(&g->c, &set),
+			p->ok ? 0 : -EINVAL);
+	KUNIT_EXPECT_EQ(test, smartbms_settings_valid(&set), p->ok);
+	KUNIT_EXPECT_TRUE(test, smartbms_settings_eq(&g->c.set,
+						     p->ok ? &set : &before));
+}
+
+static void smartbms_test_set_1_defaults(struct kunit *test)
+{
+	struct smartbms_settings set;
+
+	smartbms_settings_default(&set);
+	KUNIT_EXPECT_EQ(test, set.fuse, SMARTBMS_FUSE_UNSET);
+	KUNIT_EXPECT_EQ(test, set.prealarm_usage, SMARTBMS_PREALARM_USE);
+	KUNIT_EXPECT_EQ(test, set.prealarm_signal, SMARTBMS_SIGNAL_CONTINUOUS);
+	KUNIT_EXPECT_EQ(test, set.charge_limit_mv, 14200U);
+	KUNIT_EXPECT_EQ(test, set.remote_fn, SMARTBMS_REMOTE_ALTERNATOR);
+	KUNIT_EXPECT_TRUE(test, set.switch_on);
+	KUNIT_EXPECT_EQ(test, set.debounce_ms, 20U);
+}
+
+static void smartbms_test_set_3_unavailable(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0,
+						  BIT(SMARTBMS_IN_PREALARM),
+						  false);
+	struct smartbms_settings set = g->c.set;
+
+	set.prealarm_usage = SMARTBMS_PREALARM_UNAVAILABLE;
+	set.debounce_ms = 0;
+	KUNIT_EXPECT_EQ(test, smartbms_core_set(&g->c, &set), 0);
+	smartbms_rig_step(g, 0);
+	/* the battery's signal is ignored */
+	g->s.in[SMARTBMS_IN_PREALARM] = true;
+	smartbms_rig_step(g, 1000);
+	KUNIT_EXPECT_FALSE(test, OUT(g, PREALARM));
+	/* derived from ATD, 30 s rule kept; no E-B32 either */
+	g->s.in[SMARTBMS_IN_ATD] = false;
+	g->s.in[SMARTBMS_IN_ATC] = false;
+	smartbms_rig_step(g, 2000);
+	KUNIT_EXPECT_TRUE(test, OUT(g, PREALARM));
+	KUNIT_EXPECT_FALSE(test, CODE(g, E_B32));
+	smartbms_rig_step(g, 31999);
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	smartbms_rig_step(g, 32000);
+	KUNIT_EXPECT_FALSE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_FALSE(test, OUT(g, PREALARM));
+}
+
+/* ---- codes of SPEC section 7 ---- */
+
+static void smartbms_test_code_e_b31(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, false);
+
+	g->s.config_ok = false;
+	smartbms_rig_step(g, 0);
+	KUNIT_EXPECT_TRUE(test, CODE(g, E_B31));
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	g->s.config_ok = true;
+	smartbms_rig_step(g, 100);
+	KUNIT_EXPECT_FALSE(test, CODE(g, E_B31));
+}
+
+static void smartbms_test_code_e_b32_cable_detect(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0,
+						  BIT(SMARTBMS_IN_CABLE),
+						  false);
+
+	smartbms_rig_debounce(g, 0);
+	smartbms_rig_step(g, 0);
+	KUNIT_EXPECT_FALSE(test, CODE(g, E_B32));
+	g->s.in[SMARTBMS_IN_CABLE] = false;
+	smartbms_rig_step(g, 1000);
+	KUNIT_EXPECT_TRUE(test, CODE(g, E_B32));
+	KUNIT_EXPECT_FALSE(test, OUT(g, CHARGE));
+	KUNIT_EXPECT_EQ(test, g->r.reason[SMARTBMS_OUT_CHARGE],
+			SMARTBMS_REASON_CABLE);
+	KUNIT_EXPECT_TRUE(test, OUT(g, PREALARM));
+	smartbms_rig_step(g, 31000);
+	KUNIT_EXPECT_FALSE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_EQ(test, g->r.reason[SMARTBMS_OUT_LOAD],
+			SMARTBMS_REASON_CABLE);
+	g->s.in[SMARTBMS_IN_CABLE] = true;
+	smartbms_rig_step(g, 32000);
+	KUNIT_EXPECT_FALSE(test, CODE(g, E_B32));
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+}
+
+struct smartbms_cable_case {
+	u32 gap_ms;
+	bool prealarm;
+	bool raised;
+};
+
+static const struct smartbms_cable_case smartbms_cable_cases[] = {
+	{ 0, false, true }, { 100, false, true }, { 101, false, false },
+	{ 0, true, false }, { 50, true, false },
+};
+
+static void smartbms_cable_desc(const struct smartbms_cable_case *p,
+				char *d)
+{
+	snprintf(d, KUNIT_PARAM_DESC_SIZE, "gap %u ms%s", p->gap_ms,
+		 p->prealarm ? " after pre-alarm" : "");
+}
+
+KUNIT_ARRAY_PARAM(smartbms_cable, smartbms_cable_cases, smartbms_cable_desc);
+
+static void smartbms_test_code_e_b32_lines(struct kunit *test)
+{
+	const struct smartbms_cable_case *p = test->param_value;
+	struct smartbms_rig *g = smartbms_rig_new(test, 0,
+						  BIT(SMARTBMS_IN_PREALARM),
+						  false);
+
+	smartbms_rig_debounce(g, 0);
+	smartbms_rig_step(g, 0);
+	if (p->prealarm) {
+		g->s.in[SMARTBMS_IN_PREALARM] = true;
+		smartbms_rig_step(g, 500);
+	}
+	g->s.in[SMARTBMS_IN_ATD] = false;
+	smartbms_rig_step(g, 1000);
+	g->s.in[SMARTBMS_IN_ATC] = false;
+	smartbms_rig_step(g, 1000 + p->gap_ms);
+	smartbms_rig_step(g, 1200);
+	KUNIT_EXPECT_EQ(test, CODE(g, E_B32), p->raised);
+	KUNIT_EXPECT_FALSE(test, OUT(g, CHARGE));
+	if (!p->raised)
+		return;
+	g->s.in[SMARTBMS_IN_ATC] = true;
+	smartbms_rig_step(g, 2000);
+	KUNIT_EXPECT_TRUE(test, CODE(g, E_B32));
+	g->s.in[SMARTBMS_IN_ATD] = true;
+	smartbms_rig_step(g, 2100);
+	KUNIT_EXPECT_FALSE(test, CODE(g, E_B32));
+}
+
+/* Raise and clear of the alarms and the warning, by code name. */
+static void smartbms_test_code_a_b11_w_b12(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, false);
+
+	smartbms_rig_debounce(g, 0);
+	smartbms_rig_step(g, 0);
+	KUNIT_EXPECT_FALSE(test, CODE(g, W_B12));
+	g->s.in[SMARTBMS_IN_ATD] = false;
+	smartbms_rig_step(g, 100);
+	KUNIT_EXPECT_TRUE(test, CODE(g, W_B12));
+	KUNIT_EXPECT_FALSE(test, CODE(g, A_B11));
+	smartbms_rig_step(g, 30100);
+	KUNIT_EXPECT_FALSE(test, CODE(g, W_B12));
+	KUNIT_EXPECT_TRUE(test, CODE(g, A_B11));
+	g->s.in[SMARTBMS_IN_ATD] = true;
+	smartbms_rig_step(g, 30200);
+	KUNIT_EXPECT_FALSE(test, CODE(g, A_B11));
+	KUNIT_EXPECT_FALSE(test, CODE(g, W_B12));
+}
+
+static void smartbms_test_code_a_b15_e_b30_e_b33(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test,
+						  BIT(SMARTBMS_CH_VREF), 0,
+						  false);
+
+	smartbms_rig_step(g, 0);
+	KUNIT_EXPECT_EQ(test, g->r.codes, 0U);
+	g->s.val[SMARTBMS_CH_TEMP] = 90000;
+	g->s.val[SMARTBMS_CH_VREF] = 2000;
+	g->s.calibration_ok = false;
+	smartbms_rig_step(g, 100);
+	KUNIT_EXPECT_EQ(test, g->r.codes, (u32)(BIT(SMARTBMS_A_B15) |
+			BIT(SMARTBMS_E_B30) | BIT(SMARTBMS_E_B33)));
+	g->s.val[SMARTBMS_CH_TEMP] = 25000;
+	g->s.val[SMARTBMS_CH_VREF] = 2500;
+	g->s.calibration_ok = true;
+	smartbms_rig_step(g, 200);
+	KUNIT_EXPECT_EQ(test, g->r.codes, 0U);
+	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
+}
+
+static void smartbms_test_codes_names(struct kunit *test)
+{
+	static const char * const codes[] = { "E-B30", "E-B31", "E-B32",
+		"E-B33", "A-B11", "A-B15", "W-B12" };
+	unsigned int i;
+
+	for (i = 0; i < SMARTBMS_CODE_NUM; i++)
+		KUNIT_EXPECT_STREQ(test, smartbms_code_name(i), codes[i]);
+	KUNIT_EXPECT_TRUE(test, !smartbms_code_name(SMARTBMS_CODE_NUM));
+	for (i = 0; i < SMARTBMS_REASON_NUM; i++)
+		KUNIT_EXPECT_TRUE(test, !!smartbms_reason_name(i));
+	for (i = 0; i < SMARTBMS_CH_NUM; i++)
+		KUNIT_EXPECT_TRUE(test, !!smartbms_chan_name(i));
+	for (i = 0; i < SMARTBMS_IN_NUM; i++)
+		KUNIT_EXPECT_TRUE(test, !!smartbms_input_name(i));
+	for (i = 0; i < SMARTBMS_OUT_NUM; i++)
+		KUNIT_EXPECT_TRUE(test, !!smartbms_output_name(i));
+	KUNIT_EXPECT_STREQ(test, smartbms_reason_name(SMARTBMS_REASON_CABLE),
+			   "cable");
+	KUNIT_EXPECT_STREQ(test, smartbms_chan_name(SMARTBMS_CH_VCELL3),
+			   "vcell3");
+	KUNIT_EXPECT_STREQ(test, smartbms_prealarm_usage_name(1),
+			   "unavailable");
+	KUNIT_EXPECT_STREQ(test, smartbms_prealarm_signal_name(1),
+			   "intermittent");
+	KUNIT_EXPECT_STREQ(test, smartbms_remote_fn_name(1), "system");
+}
+
+/* ---- parsers ---- */
+
+struct smartbms_milli_case {
+	const char *s;
+	s32 min, max;
+	int ret;
+	s32 val;
+};
+
+static const struct smartbms_milli_case smartbms_milli_cases[] = {
+	{ "14.2", 13000, 15300, 0, 14200 },
+	{ "14.20", 13000, 15300, 0, 14200 },
+	{ "14.200\n", 13000, 15300, 0, 14200 },
+	{ "13", 13000, 15300, 0, 13000 },
+	{ "15.3", 13000, 15300, 0, 15300 },
+	{ "15.301", 13000, 15300, -EINVAL, 0 },
+	{ "12.999", 13000, 15300, -EINVAL, 0 },
+	{ "-3", -5000, 5000, 0, -3000 },
+	{ "-0.001", -5000, 5000, 0, -1 },
+	{ "0", -5000, 5000, 0, 0 },
+	{ "14.2000", 13000, 15300, -EINVAL, 0 },
+	{ "", 0, 1000, -EINVAL, 0 },
+	{ "\n", 0, 1000, -EINVAL, 0 },
+	{ "-", -1000, 1000, -EINVAL, 0 },
+	{ ".5", 0, 1000, -EINVAL, 0 },
+	{ "1.", 0, 10000, -EINVAL, 0 },
+	{ " 1", 0, 10000, -EINVAL, 0 },
+	{ "1 ", 0, 10000, -EINVAL, 0 },
+	{ "1\n\n", 0, 10000, -EINVAL, 0 },
+	{ "+1", 0, 10000, -EINVAL, 0 },
+	{ "1.2.3", 0, 10000, -EINVAL, 0 },
+	{ "14,2", 0, 20000, -EINVAL, 0 },
+	{ "1e3", 0, 2000000, -EINVAL, 0 },
+	{ "0x10", 0, 2000000, -EINVAL, 0 },
+	{ "2147483.647", S32_MIN, S32_MAX, 0, S32_MAX },
+	{ "2147483.648", S32_MIN, S32_MAX, -EINVAL, 0 },
+	{ "-2147483.648", S32_MIN, S32_MAX, 0, S32_MIN },
+	{ "99999999999999999999", S32_MIN, S32_MAX, -EINVAL, 0 },
+};
+
+static void smartbms_milli_desc(const struct smartbms_milli_case *p, char *d)
+{
+	unsigned int i, j = 0;
+
+	for (i = 0; p->s[i] && j < KUNIT_PARAM_DESC_SIZE - 3; i++) {
+		if (p->s[i] == '\n') {
+			d[j++] = '\\';
+			d[j++] = 'n';
+		} else {
+			d[j++] = p->s[i];
+		}
+	}
+	d[j] = '\0';
+	if (!j)
+		snprintf(d, KUNIT_PARAM_DESC_SIZE, "(empty)");
+}
+
+KUNIT_ARRAY_PARAM(smartbms_milli, smartbms_milli_cases, smartbms_milli_desc);
+
+static void smartbms_test_set_1_parse_milli(struct kunit *test)
+{
+	const struct smartbms_milli_case *p = test->param_value;
+	s32 v = 12345;
+
+	KUNIT_EXPECT_EQ(test, smartbms_parse_milli(p->s, p->min, p->max, &v),
+			p->ret);
+	KUNIT_EXPECT_EQ(test, v, p->ret ? 12345 : p->val);
+}
+
+static void smartbms_test_set_1_parse_fuse_enum(struct kunit *test)
+{
+	static const char * const names[] = { "use", "unavailable" };
+	static const char * const bad[] = { "unset", "2x7,5", "2X30", "125 ",
+		" 125", "125\n\n", "", "1250", "12", "2x7.50" };
+	enum smartbms_fuse f = SMARTBMS_FUSE_NUM;
+	unsigned int i, idx = 99;
+
+	KUNIT_EXPECT_EQ(test, smartbms_parse_fuse("2x7.5\n", &f), 0);
+	KUNIT_EXPECT_EQ(test, f, SMARTBMS_FUSE_2X7_5);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		f = SMARTBMS_FUSE_NUM;
+		KUNIT_EXPECT_EQ(test, smartbms_parse_fuse(bad[i], &f), -EINVAL);
+		KUNIT_EXPECT_EQ(test, f, SMARTBMS_FUSE_NUM);
+	}
+	KUNIT_EXPECT_EQ(test, smartbms_parse_enum("unavailable\n", names, 2,
+						  &idx), 0);
+	KUNIT_EXPECT_EQ(test, idx, 1U);
+	KUNIT_EXPECT_EQ(test, smartbms_parse_enum("use", names, 2, &idx), 0);
+	KUNIT_EXPECT_EQ(test, idx, 0U);
+	idx = 99;
+	KUNIT_EXPECT_EQ(test, smartbms_parse_enum("us", names, 2, &idx),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smartbms_parse_enum("Use", names, 2, &idx),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smartbms_parse_enum("use\n\n", names, 2, &idx),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smartbms_parse_enum("", names, 2, &idx),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, idx, 99U);
+}
+
+static void smartbms_put32(u8 *p, u32 v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+/* zlib CRC-32, bit by bit, independent of the core's. */
+static u32 smartbms_test_crc(const u8 *p, size_t n)
+{
+	u32 crc = ~0U;
+	int i;
+
+	while (n--) {
+		crc ^= *p++;
+		for (i = 0; i < 8; i++)
+			crc = (crc >> 1) ^ (crc & 1 ? 0xedb88320U : 0);
+	}
+	return ~crc;
+}
+
+static void smartbms_make_cal(u8 *b, s32 gain0, s32 off0)
+{
+	unsigned int i;
+
+	memcpy(b, "SBMC", 4);
+	b[4] = 1;
+	b[5] = 0;
+	b[6] = SMARTBMS_CH_NUM;
+	b[7] = 0;
+	for (i = 0; i < SMARTBMS_CH_NUM; i++) {
+		smartbms_put32(b + 8 + 8 * i, i ? 1000000 : gain0);
+		smartbms_put32(b + 12 + 8 * i, i ? 0 : off0);
+	}
+	smartbms_put32(b + SMARTBMS_CAL_BLOB_SIZE - 4,
+		       smartbms_test_crc(b, SMARTBMS_CAL_BLOB_SIZE - 4));
+}
+
+static void smartbms_test_out_5_calibration_blob(struct kunit *test)
+{
+	u8 b[SMARTBMS_CAL_BLOB_SIZE + 1];
+	struct smartbms_calibration cal, keep;
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, SMARTBMS_CAL_BLOB_SIZE, 92);
+	smartbms_make_cal(b, 1010000, -20);
+	KUNIT_EXPECT_EQ(test, smartbms_calibration_parse(b, 92, &cal), 0);
+	KUNIT_EXPECT_EQ(test, cal.chan[0].gain_micro, 1010000);
+	KUNIT_EXPECT_EQ(test, cal.chan[0].offset, -20);
+	KUNIT_EXPECT_EQ(test, smartbms_calibrate(&cal, 0, 1000), 990);
+	KUNIT_EXPECT_EQ(test, smartbms_calibrate(&cal, 1, 1000), 1000);
+	KUNIT_EXPECT_EQ(test, smartbms_calibrate(&cal, 1, -7), -7);
+	keep = cal;
+	/* wrong length, magic, version, nchan, crc, zero gain */
+	KUNIT_EXPECT_EQ(test, smartbms_calibration_parse(b, 91, &cal), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smartbms_calibration_parse(b, 93, &cal), -EINVAL);
+	for (i = 0; i < 92; i++) {
+		smartbms_make_cal(b, 1010000, -20);
+		b[i] ^= 0x40;
+		KUNIT_EXPECT_EQ(test, smartbms_calibration_parse(b, 92, &cal),
+				-EINVAL);
+	}
+	smartbms_make_cal(b, 0, 0);
+	KUNIT_EXPECT_EQ(test, smartbms_calibration_parse(b, 92, &cal), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, !memcmp(&cal, &keep, sizeof(cal)));
+	/* rounding and saturation */
+	cal.chan[0].gain_micro = 1500000;
+	cal.chan[0].offset = 0;
+	KUNIT_EXPECT_EQ(test, smartbms_calibrate(&cal, 0, 1), 2);
+	KUNIT_EXPECT_EQ(test, smartbms_calibrate(&cal, 0, -1), -2);
+	KUNIT_EXPECT_EQ(test, smartbms_calibrate(&cal, 0, S32_MAX), S32_MAX);
+	KUNIT_EXPECT_EQ(test, smartbms_calibrate(&cal, 0, S32_MIN), S32_MIN);
+}
+
+static void smartbms_test_set_2_blob(struct kunit *test)
+{
+	u8 b[SMARTBMS_SETTINGS_BLOB_SIZE];
+	struct smartbms_settings set, out, keep;
+	unsigned int i;
+
+	smartbms_settings_default(&set);
+	set.fuse = SMARTBMS_FUSE_2X15;
+	set.prealarm_signal = SMARTBMS_SIGNAL_INTERMITTENT;
+	set.charge_limit_mv = 14400;
+	set.remote_fn = SMARTBMS_REMOTE_SYSTEM;
+	set.switch_on = false;
+	set.debounce_ms = 0;
+	KUNIT_EXPECT_EQ(test, smartbms_settings_pack(&set, b, sizeof(b)), 0);
+	KUNIT_EXPECT_EQ(test, smartbms_settings_unpack(b, sizeof(b), &out), 0);
+	KUNIT_EXPECT_TRUE(test, smartbms_settings_eq(&set, &out));
+	KUNIT_EXPECT_EQ(test, smartbms_settings_pack(&set, b, sizeof(b) - 1),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smartbms_settings_unpack(b, sizeof(b) - 1, &out),
+			-EINVAL);
+	keep = out;
+	for (i = 0; i < sizeof(b); i++) {
+		smartbms_settings_pack(&set, b, sizeof(b));
+		b[i] ^= 0x01;
+		KUNIT_EXPECT_EQ(test, smartbms_settings_unpack(b, sizeof(b),
+							       &out), -EINVAL);
+	}
+	/* valid CRC, value out of range */
+	smartbms_settings_pack(&set, b, sizeof(b));
+	smartbms_put32(b + 12, 15301);
+	smartbms_put32(b + 28, smartbms_test_crc(b, 28));
+	KUNIT_EXPECT_EQ(test, smartbms_settings_unpack(b, sizeof(b), &out),
+			-EINVAL);
+	KUNIT_EXPECT_TRUE(test, smartbms_settings_eq(&out, &keep));
+	set.charge_limit_mv = 1;
+	KUNIT_EXPECT_EQ(test, smartbms_settings_pack(&set, b, sizeof(b)),
+			-EINVAL);
+}
+
+static struct kunit_case smartbms_core_test_cases[] = {
+	KUNIT_CASE(smartbms_test_out_5_startup),
+	KUNIT_CASE(smartbms_test_out_5_startup_atd_low),
+	KUNIT_CASE(smartbms_test_out_5_e_b30),
+	KUNIT_CASE_PARAM(smartbms_test_out_5_e_b33, smartbms_vref_gen_params),
+	KUNIT_CASE(smartbms_test_out_5_calibration_blob),
+	KUNIT_CASE(smartbms_test_out_1_3_atd_30s),
+	KUNIT_CASE(smartbms_test_out_3_prealarm_before),
+	KUNIT_CASE(smartbms_test_out_3_prealarm_long_before),
+	KUNIT_CASE(smartbms_test_out_4_intermittent),
+	KUNIT_CASE(smartbms_test_out_2_atc),
+	KUNIT_CASE(smartbms_test_out_6_read_error),
+	KUNIT_CASE_PARAM(smartbms_test_out_6_range, smartbms_range_gen_params),
+	KUNIT_CASE(smartbms_test_in_1_debounce),
+	KUNIT_CASE_PARAM(smartbms_test_alt_1_start,
+			 smartbms_alt_start_gen_params),
+	KUNIT_CASE_PARAM(smartbms_test_alt_2_stop_restart,
+			 smartbms_alt_stop_gen_params),
+	KUNIT_CASE(smartbms_test_alt_2_restart_interrupted),
+	KUNIT_CASE_PARAM(smartbms_test_alt_3_fuse_table,
+			 smartbms_fuse_gen_params),
+	KUNIT_CASE_PARAM(smartbms_test_alt_3_setpoint,
+			 smartbms_fuse_gen_params),
+	KUNIT_CASE(smartbms_test_alt_4_blockers),
+	KUNIT_CASE_PARAM(smartbms_test_tmp_1_overtemp, smartbms_temp_gen_params),
+	KUNIT_CASE(smartbms_test_chg_1_limit),
+	KUNIT_CASE_PARAM(smartbms_test_rem_1_terminals,
+			 smartbms_remote_gen_params),
+	KUNIT_CASE(smartbms_test_rem_2_system),
+	KUNIT_CASE(smartbms_test_rem_3_software),
+	KUNIT_CASE_PARAM(smartbms_test_cell_1_thresholds,
+			 smartbms_cell_gen_params),
+	KUNIT_CASE(smartbms_test_cell_1_reset),
+	KUNIT_CASE(smartbms_test_cell_2_noise),
+	KUNIT_CASE_PARAM(smartbms_test_set_1_validate, smartbms_set_gen_params),
+	KUNIT_CASE(smartbms_test_set_1_defaults),
+	KUNIT_CASE_PARAM(smartbms_test_set_1_parse_milli,
+			 smartbms_milli_gen_params),
+	KUNIT_CASE(smartbms_test_set_1_parse_fuse_enum),
+	KUNIT_CASE(smartbms_test_set_2_blob),
+	KUNIT_CASE(smartbms_test_set_3_unavailable),
+	KUNIT_CASE(smartbms_test_code_e_b31),
+	KUNIT_CASE(smartbms_test_code_e_b32_cable_detect),
+	KUNIT_CASE_PARAM(smartbms_test_code_e_b32_lines,
+			 smartbms_cable_gen_params),
+	KUNIT_CASE(smartbms_test_code_a_b11_w_b12),
+	KUNIT_CASE(smartbms_test_code_a_b15_e_b30_e_b33),
+	KUNIT_CASE(smartbms_test_codes_names),
+	{}
+};
+
+static struct kunit_suite smartbms_core_test_suite = {
+	.name = "smartbms_core",
+	.test_cases = smartbms_core_test_cases,
+};
+
+kunit_test_suite(smartbms_core_test_suite);
+
+MODULE_IMPORT_NS(SMARTBMS);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests of the smartbms protection core");
