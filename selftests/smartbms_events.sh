@@ -8,7 +8,7 @@ reset_bms
 
 # uevents, through busybox's uevent listener
 rm -f /tmp/uevents
-uevent sh -c 'env | grep ^SMARTBMS_ | sort | tr "\n" " " >> /tmp/uevents; echo >> /tmp/uevents' &
+uevent sh -c 'env | grep -E "^SMARTBMS_(EVENT|REASON)=" | sort | tr "\n" " " >> /tmp/uevents; echo >> /tmp/uevents' &
 listener=$!
 T=/sys/kernel/tracing
 echo 1 > $T/events/smartbms/smartbms_decision/enable 2>/dev/null
@@ -16,7 +16,7 @@ echo > $T/trace 2>/dev/null
 sleep 0.3
 sim set prealarm-in 1
 wait_out prealarm 1 2
-echo 0 > "$PSY/software_switch"
+echo off > "$PSY/software_switch"
 echo system > "$PSY/remote_function"
 wait_out load-disconnect 0 2
 sleep 0.5
@@ -69,7 +69,7 @@ expect "IIO in_voltage0_label" vbat cat "$dev/in_voltage0_label"
 sim set vstart 12.5
 settle
 expect "IIO in_voltage1_raw follows vstart" 12500 cat "$dev/in_voltage1_raw"
-if timeout 10 iio_readdev -s 5 smartbms > /tmp/scan.bin 2>/tmp/readdev.err; then
+if timeout 10 iio_readdev -b 5 -s 5 smartbms > /tmp/scan.bin 2>/tmp/readdev.err; then
 	n=$(wc -c < /tmp/scan.bin)
 	check "iio_readdev streams 5 scans from the buffer ($n bytes)" test "$n" -ge 120
 	v=$(od -A n -t d4 -N 4 /tmp/scan.bin | tr -d ' ')

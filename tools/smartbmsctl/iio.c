@@ -133,6 +133,9 @@ int sbc_iio_buffer_read(struct sbc_iio *io, struct sbc_meas *m)
 	ssize_t n = iio_buffer_refill(io->buf);
 	unsigned int i;
 
+	/* no sample within the context timeout: keep the last values */
+	if (n == -ETIMEDOUT || n == -EAGAIN)
+		return 0;
 	if (n < 0)
 		return (int)n;
 	for (i = 0; i < SBC_IIO_NCHAN; i++) {

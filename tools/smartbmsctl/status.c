@@ -482,8 +482,9 @@ int cmd_status(int argc, char **argv, const struct sbc_global *g)
 	if (g->uri) {
 		io = sbc_iio_open(g->uri, &err);
 		if (!io)
-			return sbc_fail(err == ENODEV ? SBC_EXIT_NODEV : SBC_EXIT_FAIL,
-					"status: %s: %s", g->uri, err == ENODEV ?
+			return sbc_fail(err == ENODEV || err == ENOENT ? SBC_EXIT_NODEV :
+					SBC_EXIT_FAIL, "status: %s: %s", g->uri,
+					err == ENODEV || err == ENOENT ?
 					"no IIO device \"smartbms\" (no BMS present)" :
 					strerror(err));
 		source = "iio";

@@ -384,8 +384,9 @@ int sbc_setting_parse(const struct sbc_setting *s, const char *in,
 		snprintf(out, len, "%lu", u);
 		return 0;
 	}
-	return sbc_fail(SBC_EXIT_RANGE, "%s: invalid value '%s': valid range is %s",
-			s->name, in, range);
+	return sbc_fail(SBC_EXIT_RANGE, "%s: invalid value '%s': %s %s", s->name, in,
+			s->kind == SBC_KIND_ENUM || s->kind == SBC_KIND_FUSE ?
+			"must be" : "valid range is", range);
 }
 
 int sbc_setting_format(const struct sbc_setting *s, const char *sysval,

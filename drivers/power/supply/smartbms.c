@@ -22,9 +22,7 @@
 #include <linux/iio/buffer.h>
 #include <linux/iio/consumer.h>
 #include <linux/iio/iio.h>
-#include <linux/iio/trigger.h>
-#include <linux/iio/trigger_consumer.h>
-#include <linux/iio/triggered_buffer.h>
+#include <linux/iio/kfifo_buf.h>
 #include <linux/interrupt.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
@@ -47,7 +45,6 @@
 #define SMARTBMS_POLL_DEFAULT_MS	100
 #define SMARTBMS_POLL_MIN_MS		10
 #define SMARTBMS_POLL_MAX_MS		10000
-#define SMARTBMS_DEBOUNCE_MAX_MS	1000
 #define SMARTBMS_FW_DEFAULT		"smartbms/calibration.bin"
 /* 4S LiFePO4: 2.5 V to 3.65 V per cell */
 #define SMARTBMS_VMIN_DESIGN_UV		10000000
@@ -129,7 +126,6 @@ struct smartbms {
 	struct power_supply *alt_psy;
 	struct led_trigger led[SMARTBMS_LED_NUM];
 	struct iio_dev *indio;
-	struct iio_trigger *trig;
 };
 
 /* Codes and reasons, as userspace sees them (uevents, traces). */
@@ -303,6 +299,81 @@ static void smartbms_announce(struct smartbms *bms,
 	power_supply_changed(bms->alt_psy);
 }
 
+/* IIO re-export of the processed measurements, with a buffer. */
+#define SMARTBMS_IIO_CHAN(_type, _idx, _si, _src) {			\
+	.type = (_type),						\
+	.indexed = 1,							\
+	.channel = (_idx),						\
+	.address = (_src),						\
+	.info_mask_separate = BIT(IIO_CHAN_INFO_RAW) |			\
+			      BIT(IIO_CHAN_INFO_SCALE),			\
+	.scan_index = (_si),						\
+	.scan_type = {							\
+		.sign = 's',						\
+		.realbits = 32,						\
+		.storagebits = 32,					\
+		.endianness = IIO_CPU,					\
+	},								\
+}
+
+static const struct iio_chan_spec smartbms_iio_channels[] = {
+	SMARTBMS_IIO_CHAN(IIO_VOLTAGE, 0, 0, SMARTBMS_CH_VBAT),
+	SMARTBMS_IIO_CHAN(IIO_VOLTAGE, 1, 1, SMARTBMS_CH_VSTART),
+	SMARTBMS_IIO_CHAN(IIO_CURRENT, 0, 2, SMARTBMS_CH_IALT),
+	SMARTBMS_IIO_CHAN(IIO_TEMP, 0, 3, SMARTBMS_CH_TEMP),
+	IIO_CHAN_SOFT_TIMESTAMP(4),
+};
+
+static int smartbms_iio_read_raw(struct iio_dev *indio_dev,
+				 const struct iio_chan_spec *chan,
+				 int *val, int *val2, long mask)
+{
+	struct smartbms *bms = iio_device_get_drvdata(indio_dev);
+
+	switch (mask) {
+	case IIO_CHAN_INFO_RAW:
+		mutex_lock(&bms->lock);
+		*val = bms->sample.val[chan->address];
+		mutex_unlock(&bms->lock);
+		return IIO_VAL_INT;
+	case IIO_CHAN_INFO_SCALE:
+		/* raw is already mV, mA and milli-degC */
+		*val = 1;
+		return IIO_VAL_INT;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int smartbms_iio_read_label(struct iio_dev *indio_dev,
+				   const struct iio_chan_spec *chan, char *label)
+{
+	return sysfs_emit(label, "%s\n", smartbms_chan_name(chan->address));
+}
+
+static const struct iio_info smartbms_iio_info = {
+	.read_raw = smartbms_iio_read_raw,
+	.read_label = smartbms_iio_read_label,
+};
+
+/* One scan per evaluation into the buffer, when userspace streams. */
+static void smartbms_iio_push(struct smartbms *bms)
+{
+	struct iio_dev *indio = bms->indio;
+	struct {
+		s32 val[4];
+		s64 ts __aligned(8);
+	} scan = { };
+	int i, j = 0;
+
+	lockdep_assert_held(&bms->lock);
+	if (!indio || !iio_buffer_enabled(indio))
+		return;
+	for_each_set_bit(i, indio->active_scan_mask, ARRAY_SIZE(scan.val))
+		scan.val[j++] = bms->sample.val[smartbms_iio_channels[i].address];
+	iio_push_to_buffers_with_timestamp(indio, &scan, iio_get_time_ns(indio));
+}
+
 /* When the core wants to run again, bounded by the sampling period. */
 static unsigned long smartbms_next_delay(struct smartbms *bms)
 {
@@ -328,13 +399,12 @@ static void smartbms_work(struct work_struct *work)
 	smartbms_read_analog(bms);
 	smartbms_read_inputs(bms, bms->polled_inputs);
 	n = smartbms_evaluate_locked(bms, ev);
+	smartbms_iio_push(bms);
 	queue_delayed_work(system_freezable_wq, &bms->work,
 			   smartbms_next_delay(bms));
 	mutex_unlock(&bms->lock);
 
 	smartbms_announce(bms, ev, n);
-	if (iio_buffer_enabled(bms->indio))
-		iio_trigger_poll_chained(bms->trig);
 }
 
 /* An input edge: re-read the lines and decide now, on the last analog sample. */
@@ -942,87 +1012,6 @@ static const struct attribute_group *smartbms_groups[] = {
 	NULL
 };
 
-/* IIO re-export of the processed measurements, with a triggered buffer. */
-#define SMARTBMS_IIO_CHAN(_type, _idx, _si, _src) {			\
-	.type = (_type),						\
-	.indexed = 1,							\
-	.channel = (_idx),						\
-	.address = (_src),						\
-	.info_mask_separate = BIT(IIO_CHAN_INFO_RAW) |			\
-			      BIT(IIO_CHAN_INFO_SCALE),			\
-	.scan_index = (_si),						\
-	.scan_type = {							\
-		.sign = 's',						\
-		.realbits = 32,						\
-		.storagebits = 32,					\
-		.endianness = IIO_CPU,					\
-	},								\
-}
-
-static const struct iio_chan_spec smartbms_iio_channels[] = {
-	SMARTBMS_IIO_CHAN(IIO_VOLTAGE, 0, 0, SMARTBMS_CH_VBAT),
-	SMARTBMS_IIO_CHAN(IIO_VOLTAGE, 1, 1, SMARTBMS_CH_VSTART),
-	SMARTBMS_IIO_CHAN(IIO_CURRENT, 0, 2, SMARTBMS_CH_IALT),
-	SMARTBMS_IIO_CHAN(IIO_TEMP, 0, 3, SMARTBMS_CH_TEMP),
-	IIO_CHAN_SOFT_TIMESTAMP(4),
-};
-
-static int smartbms_iio_read_raw(struct iio_dev *indio_dev,
-				 const struct iio_chan_spec *chan,
-				 int *val, int *val2, long mask)
-{
-	struct smartbms *bms = iio_device_get_drvdata(indio_dev);
-
-	switch (mask) {
-	case IIO_CHAN_INFO_RAW:
-		mutex_lock(&bms->lock);
-		*val = bms->sample.val[chan->address];
-		mutex_unlock(&bms->lock);
-		return IIO_VAL_INT;
-	case IIO_CHAN_INFO_SCALE:
-		/* raw is already mV, mA and milli-degC */
-		*val = 1;
-		return IIO_VAL_INT;
-	default:
-		return -EINVAL;
-	}
-}
-
-static int smartbms_iio_read_label(struct iio_dev *indio_dev,
-				   const struct iio_chan_spec *chan, char *label)
-{
-	return sysfs_emit(label, "%s\n", smartbms_chan_name(chan->address));
-}
-
-static const struct iio_info smartbms_iio_info = {
-	.read_raw = smartbms_iio_read_raw,
-	.read_label = smartbms_iio_read_label,
-};
-
-static irqreturn_t smartbms_iio_trigger_handler(int irq, void *p)
-{
-	struct iio_poll_func *pf = p;
-	struct iio_dev *indio_dev = pf->indio_dev;
-	struct smartbms *bms = iio_device_get_drvdata(indio_dev);
-	struct {
-		s32 val[4];
-		s64 ts __aligned(8);
-	} scan = { };
-	int i, j = 0;
-
-	mutex_lock(&bms->lock);
-	for_each_set_bit(i, indio_dev->active_scan_mask, 4)
-		scan.val[j++] = bms->sample.val[smartbms_iio_channels[i].address];
-	mutex_unlock(&bms->lock);
-
-	iio_push_to_buffers_with_timestamp(indio_dev, &scan,
-					   iio_get_time_ns(indio_dev));
-	iio_trigger_notify_done(indio_dev->trig);
-	return IRQ_HANDLED;
-}
-
-static const struct iio_trigger_ops smartbms_trigger_ops = { };
-
 static int smartbms_iio_register(struct smartbms *bms)
 {
 	struct device *dev = bms->dev;
@@ -1040,21 +1029,11 @@ static int smartbms_iio_register(struct smartbms *bms)
 	indio->channels = smartbms_iio_channels;
 	indio->num_channels = ARRAY_SIZE(smartbms_iio_channels);
 
-	/* the sampling work is the trigger: one scan per evaluation */
-	bms->trig = devm_iio_trigger_alloc(dev, "%s-dev%d", indio->name,
-					   iio_device_id(indio));
-	if (!bms->trig)
-		return -ENOMEM;
-	bms->trig->ops = &smartbms_trigger_ops;
-	iio_trigger_set_drvdata(bms->trig, bms);
-	ret = devm_iio_trigger_register(dev, bms->trig);
-	if (ret)
-		return ret;
-	indio->trig = iio_trigger_get(bms->trig);
-
-	ret = devm_iio_triggered_buffer_setup(dev, indio, NULL,
-					      smartbms_iio_trigger_handler,
-					      NULL);
+	/*
+	 * The sampling work pushes one scan per evaluation: a software
+	 * buffer, no trigger to pin the module while it is bound.
+	 */
+	ret = devm_iio_kfifo_buffer_setup(dev, indio, NULL);
 	if (ret)
 		return ret;
 

@@ -187,7 +187,7 @@ for bad in 90 unset 2x8 "" 100x abc; do
 	expect 5 "set fuse '$bad' refused" set fuse "$bad"
 	file_is "$BMS/fuse" 100 "fuse unchanged after '$bad'"
 done
-has "valid range is one of: 125 100 80 60 2x30 2x20 2x15 2x10 2x7.5" "$ERR" "fuse error gives the rows"
+has "must be one of: 125 100 80 60 2x30 2x20 2x15 2x10 2x7.5" "$ERR" "fuse error gives the rows"
 
 expect 0 "set charge-limit 14.4" set charge-limit 14.4
 file_is "$BMS/constant_charge_voltage" 14400000 "charge-limit in microvolts"
