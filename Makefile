@@ -17,7 +17,7 @@ KERNEL ?= default
 SCRIPT ?=
 
 .PHONY: all modules kernel check check-host check-build check-kunit check-vm \
-	check-stock check-dkms check-dt demo vm-run lint modules-stock bench \
+	check-stock check-dkms check-dt check-arm64 check-stress check-intree demo vm-run lint modules-stock bench \
 	bench-core tools clean
 
 all: modules tools
@@ -35,7 +35,7 @@ tools:
 check:
 	@$(TESTING)/check.sh all
 
-check-host check-build check-kunit check-vm check-stock check-dkms check-dt:
+check-host check-build check-kunit check-vm check-stock check-dkms check-dt check-arm64 check-stress check-intree:
 	@$(TESTING)/check.sh $(@:check-%=%)
 
 vm-run:

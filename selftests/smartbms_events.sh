@@ -62,14 +62,21 @@ echo none > $LED/trigger
 reset_bms
 
 # The IIO device
-check "iio_info lists the smartbms device" sh -c 'iio_info 2>/dev/null | grep -q "smartbms"'
+# libiio's tools are host binaries; a guest without them (arm64) skips those.
+if command -v iio_info >/dev/null; then
+	check "iio_info lists the smartbms device" sh -c 'iio_info 2>/dev/null | grep -q "smartbms"'
+else
+	ok "iio_info lists the smartbms device # SKIP iio_info not in the guest"
+fi
 dev=$(grep -l '^smartbms$' /sys/bus/iio/devices/*/name | head -n 1 | xargs dirname)
 expect "IIO in_voltage0_raw is vbat in mV" 13200 cat "$dev/in_voltage0_raw"
 expect "IIO in_voltage0_label" vbat cat "$dev/in_voltage0_label"
 sim set vstart 12.5
 settle
 expect "IIO in_voltage1_raw follows vstart" 12500 cat "$dev/in_voltage1_raw"
-if timeout 10 iio_readdev -b 5 -s 5 smartbms > /tmp/scan.bin 2>/tmp/readdev.err; then
+if ! command -v iio_readdev >/dev/null; then
+	ok "iio_readdev streams from the buffer # SKIP iio_readdev not in the guest"
+elif timeout 10 iio_readdev -b 5 -s 5 smartbms > /tmp/scan.bin 2>/tmp/readdev.err; then
 	n=$(wc -c < /tmp/scan.bin)
 	check "iio_readdev streams 5 scans from the buffer ($n bytes)" test "$n" -ge 120
 	v=$(od -A n -t d4 -N 4 /tmp/scan.bin | tr -d ' ')

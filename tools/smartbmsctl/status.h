@@ -2,6 +2,8 @@
 #ifndef _SMARTBMSCTL_STATUS_H
 #define _SMARTBMSCTL_STATUS_H
 
+#include <stdio.h>
+
 #define SBC_IIO_NCHAN	4
 
 #define SBC_HAVE_VBAT	0x01
@@ -16,6 +18,30 @@ struct sbc_meas {
 	unsigned int have;
 	long vbat_uv, vstart_uv, ialt_ua, temp_mc, limit_ua, psy_temp_dc;
 };
+
+#define SBC_OUT_NUM	4
+
+/* The four output lines: attribute, label, meaning of high and low. */
+struct sbc_output {
+	const char *attr;
+	const char *label;
+	const char *high;
+	const char *low;
+};
+extern const struct sbc_output sbc_outputs[SBC_OUT_NUM];
+
+/* One status snapshot. */
+struct sbc_state {
+	struct sbc_meas m;
+	int local;			/* the sysfs fields below are valid */
+	char sw[16], remote[16], fuse[16], status[32], health[32];
+	int out[SBC_OUT_NUM];		/* -1: unknown */
+	char codes[SBC_ATTR_MAX], faults[SBC_ATTR_MAX];
+};
+
+/* status-print.c */
+void sbc_print_text(FILE *f, const struct sbc_state *st);
+void sbc_print_json(FILE *f, const struct sbc_state *st, const char *source);
 
 struct sbc_iio;
 struct sbc_iio *sbc_iio_open(const char *uri, int *err);

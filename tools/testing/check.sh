@@ -108,18 +108,20 @@ stock() {
 }
 
 dkms() { "$here/dkms-check.sh"; }
+intree() { "$here/intree-check.sh"; }
+stress() { "$here/stress/run.sh"; }
 dt() { make -s -C "$top/dts" check; }
 arm64() { "$here/arm64/run.sh"; }
 
 what=${1:-all}
 case "$what" in
-all) stages=(host build kunit vm stock) ;;
+all) stages=(host build kunit vm arm64 stress stock dkms intree dt) ;;
 *) stages=("$what") ;;
 esac
 for s in "${stages[@]}"; do
 	case "$s" in
 	host) stage host host_counts host ;;
-	build|kunit|vm|stock|dkms|arm64) stage "$s" count_tap "$s" ;;
+	build|kunit|vm|stock|dkms|arm64|intree|stress) stage "$s" count_tap "$s" ;;
 	dt) stage dt count_line dt ;;
 	*) echo "check: unknown stage '$s'" >&2; exit 2 ;;
 	esac

@@ -11,9 +11,9 @@ for group in "$@"; do
 	kernel) pkgs+=(linux-source-6.1 build-essential flex bison bc libelf-dev libssl-dev xz-utils kmod cpio) ;;
 	vm) pkgs+=(qemu-system-x86 busybox-static cpio gzip kmod) ;;
 	host) pkgs+=(build-essential libcmocka-dev clang valgrind) ;;
-	tools) pkgs+=(libiio-dev libiio-utils libgpiod-dev gpiod pkg-config) ;;
+	tools) pkgs+=(libiio-dev libiio-utils iiod libgpiod-dev gpiod pkg-config python3) ;;
 	lint) pkgs+=(sparse cppcheck perl) ;;
-	arm64) pkgs+=(gcc-aarch64-linux-gnu qemu-system-arm) ;;
+	arm64) pkgs+=(gcc-aarch64-linux-gnu qemu-system-arm device-tree-compiler) ;;
 	stock) pkgs+=(linux-headers-amd64) ;;
 	dt) pkgs+=(device-tree-compiler dt-schema) ;;
 	*) echo "install-deps: unknown group '$group'" >&2; exit 1 ;;

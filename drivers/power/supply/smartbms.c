@@ -113,6 +113,7 @@ struct smartbms {
 	bool evaluated;
 	bool removing;
 	u32 poll_ms;
+	u32 poll_default_ms;			/* the board's, for factory reset */
 
 	struct iio_channel *chan[SMARTBMS_CH_NUM];
 	struct iio_channel *setpoint;
@@ -207,6 +208,10 @@ static void smartbms_update_leds(struct smartbms *bms)
 
 	led_trigger_event(&bms->led[SMARTBMS_LED_ACTIVE],
 			  bms->evaluated ? LED_FULL : LED_OFF);
+	/* the link to the batteries: the BMS cable loop is closed */
+	led_trigger_event(&bms->led[SMARTBMS_LED_LINK],
+			  bms->evaluated && !(r->codes & BIT(SMARTBMS_E_B32)) ?
+			  LED_FULL : LED_OFF);
 	led_trigger_event(&bms->led[SMARTBMS_LED_OVERTEMP],
 			  r->codes & BIT(SMARTBMS_A_B15) ? LED_FULL : LED_OFF);
 	led_trigger_event(&bms->led[SMARTBMS_LED_CHARGE],
@@ -215,6 +220,19 @@ static void smartbms_update_leds(struct smartbms *bms)
 			  r->out[SMARTBMS_OUT_LOAD] ? LED_FULL : LED_OFF);
 	led_trigger_event(&bms->led[SMARTBMS_LED_ALT],
 			  r->out[SMARTBMS_OUT_ALT] ? LED_FULL : LED_OFF);
+}
+
+/*
+ * The state an output's events follow: its level, except the pre-alarm,
+ * whose intermittent signal blinks while the alarm stays on (BMS-OUT-4).
+ */
+static bool smartbms_out_state(const struct smartbms_result *r,
+			       enum smartbms_output out)
+{
+	if (out == SMARTBMS_OUT_PREALARM)
+		return r->out[out] ||
+		       r->reason[out] == SMARTBMS_REASON_PREALARM;
+	return r->out[out];
 }
 
 /*
@@ -227,35 +245,14 @@ static int smartbms_evaluate_locked(struct smartbms *bms,
 {
 	struct smartbms_result old = bms->res, *r = &bms->res;
 	struct smartbms_sample *s = &bms->sample;
-	bool first = !bms->evaluated;
+	bool first = false, now;
 	u32 raised, cleared;
 	int i, n = 0;
 
 	s->now_ms = ktime_to_ms(ktime_get());
 	smartbms_core_step(&bms->core, s, r);
 
-	/* Until the first complete evaluation every line stays low. */
-	if (!bms->evaluated) {
-		for (i = 0; i < SMARTBMS_OUT_NUM; i++)
-			if (r->reason[i] != SMARTBMS_REASON_STARTUP)
-				bms->evaluated = true;
-		if (!bms->evaluated)
-			return 0;
-	}
-
-	for (i = 0; i < SMARTBMS_OUT_NUM; i++) {
-		if (!first && r->out[i] == old.out[i])
-			continue;
-		gpiod_set_value_cansleep(bms->out[i], r->out[i]);
-		if (first && !r->out[i])
-			continue;	/* was low, stays low: no event */
-		ev[n].event = smartbms_out_event[i][r->out[i]];
-		ev[n++].reason = smartbms_reason_text(r, i);
-	}
-
-	if (bms->setpoint && (first || r->setpoint_ma != old.setpoint_ma))
-		iio_write_channel_raw(bms->setpoint, r->setpoint_ma);
-
+	/* Codes are news from the first evaluation on, E-B30 at probe too. */
 	raised = r->codes & ~old.codes;
 	cleared = old.codes & ~r->codes;
 	for (i = 0; i < SMARTBMS_CODE_NUM; i++) {
@@ -266,6 +263,29 @@ static int smartbms_evaluate_locked(struct smartbms *bms,
 			ev[n].event = "code-cleared";
 			ev[n++].reason = smartbms_code_name(i);
 		}
+	}
+
+	/* Until the first complete evaluation every line stays low. */
+	if (!bms->evaluated) {
+		for (i = 0; i < SMARTBMS_OUT_NUM; i++)
+			if (r->reason[i] != SMARTBMS_REASON_STARTUP)
+				first = true;
+		bms->evaluated = first;
+	}
+
+	if (bms->evaluated) {
+		for (i = 0; i < SMARTBMS_OUT_NUM; i++) {
+			if (first || r->out[i] != old.out[i])
+				gpiod_set_value_cansleep(bms->out[i], r->out[i]);
+			now = smartbms_out_state(r, i);
+			/* from low at probe: only what went high is news */
+			if (first ? !now : now == smartbms_out_state(&old, i))
+				continue;
+			ev[n].event = smartbms_out_event[i][now];
+			ev[n++].reason = smartbms_reason_text(r, i);
+		}
+		if (bms->setpoint && (first || r->setpoint_ma != old.setpoint_ma))
+			iio_write_channel_raw(bms->setpoint, r->setpoint_ma);
 	}
 
 	for (i = 0; i < n; i++)
@@ -502,7 +522,7 @@ static int smartbms_get_property(struct power_supply *psy,
 		val->intval = POWER_SUPPLY_SCOPE_SYSTEM;
 		break;
 	case POWER_SUPPLY_PROP_VOLTAGE_NOW:
-		/* the last good reading; the fault shows in health */
+		/* the last reading; a fault shows in health and sensor_faults */
 		val->intval = s->val[SMARTBMS_CH_VBAT] * 1000;
 		break;
 	case POWER_SUPPLY_PROP_CURRENT_NOW:
@@ -919,16 +939,16 @@ static ssize_t debounce_ms_store(struct device *dev,
 {
 	struct smartbms *bms = smartbms_from_dev(dev);
 	struct smartbms_settings set;
-	s32 ms;
+	u32 ms;
 	int ret;
 
-	ret = smartbms_parse_milli(buf, 0, SMARTBMS_DEBOUNCE_MAX_MS * 1000, &ms);
-	if (ret || ms % 1000)
+	ret = kstrtou32(buf, 10, &ms);
+	if (ret || ms > SMARTBMS_DEBOUNCE_MAX_MS)
 		return -EINVAL;
 
 	mutex_lock(&bms->lock);
 	set = bms->core.set;
-	set.debounce_ms = ms / 1000;
+	set.debounce_ms = ms;
 	ret = smartbms_apply_settings(bms, &set);
 	mutex_unlock(&bms->lock);
 	return ret ?: len;
@@ -948,16 +968,15 @@ static ssize_t poll_interval_ms_store(struct device *dev,
 				      const char *buf, size_t len)
 {
 	struct smartbms *bms = smartbms_from_dev(dev);
-	s32 ms;
+	u32 ms;
 	int ret;
 
-	ret = smartbms_parse_milli(buf, SMARTBMS_POLL_MIN_MS * 1000,
-				   SMARTBMS_POLL_MAX_MS * 1000, &ms);
-	if (ret || ms % 1000)
+	ret = kstrtou32(buf, 10, &ms);
+	if (ret || ms < SMARTBMS_POLL_MIN_MS || ms > SMARTBMS_POLL_MAX_MS)
 		return -EINVAL;
 
 	mutex_lock(&bms->lock);
-	WRITE_ONCE(bms->poll_ms, ms / 1000);
+	WRITE_ONCE(bms->poll_ms, ms);
 	if (!bms->removing)
 		mod_delayed_work(system_freezable_wq, &bms->work, 0);
 	mutex_unlock(&bms->lock);
@@ -977,8 +996,10 @@ static ssize_t factory_reset_store(struct device *dev,
 
 	mutex_lock(&bms->lock);
 	ret = smartbms_apply_settings(bms, &bms->defaults);
-	if (!ret)
+	if (!ret) {
 		bms->sample.config_ok = true;	/* clears E-B31 */
+		WRITE_ONCE(bms->poll_ms, bms->poll_default_ms);
+	}
 	mutex_unlock(&bms->lock);
 	return ret ?: len;
 }
@@ -1227,6 +1248,12 @@ static int smartbms_read_defaults(struct smartbms *bms)
 	if (bms->poll_ms < SMARTBMS_POLL_MIN_MS ||
 	    bms->poll_ms > SMARTBMS_POLL_MAX_MS)
 		return dev_err_probe(dev, -EINVAL, "bad smartbms,poll-interval-ms\n");
+	bms->poll_default_ms = bms->poll_ms;
+
+	if (!smartbms_settings_valid(set))
+		return dev_err_probe(dev, -EINVAL,
+				     "settings defaults out of range (charge limit %u mV, debounce %u ms)\n",
+				     set->charge_limit_mv, set->debounce_ms);
 	return 0;
 }
 

@@ -18,4 +18,9 @@ for t in $(cat TEST_PROGS); do
 	   grep -q '^not ok' "$out" || echo "not ok 1 - $t exited with status $r" ;;
 	esac
 done
+# The tool against the real driver, last.
+if [ -f /test/smartbmsctl/guest.sh ]; then
+	echo "# tool: smartbmsctl guest tests"
+	sh /test/smartbmsctl/guest.sh || { rc=1; echo "# smartbmsctl guest tests failed"; }
+fi
 exit $rc

@@ -15,6 +15,12 @@
  *  - the platform device "smartbms" with a software node, GPIO lookups and
  *    IIO maps, for the driver to bind to.
  *
+ * On a device-tree system (the arm64 test lane) the tree describes the
+ * board instead: a "gpio-simulator" node, a "smartbms,sim-adc" node (which
+ * also carries the "settings" NVMEM cell) and the "smartbms,bms" node. The
+ * module then only registers the ADC driver, which matches that node and
+ * registers the NVMEM device itself; the options above do not apply there.
+ *
  * The guest helper smartbms-sim(1) is the stable interface over this.
  */
 #include <linux/gpio/machine.h>
@@ -27,6 +33,7 @@
 #include <linux/mutex.h>
 #include <linux/nvmem-consumer.h>
 #include <linux/nvmem-provider.h>
+#include <linux/of.h>
 #include <linux/platform_device.h>
 #include <linux/property.h>
 #include <linux/string.h>
@@ -248,6 +255,46 @@ static void smartbms_sim_build_maps(void)
 	memset(&smartbms_sim_maps[n], 0, sizeof(smartbms_sim_maps[n]));
 }
 
+static u8 smartbms_sim_eeprom_data[SMARTBMS_SIM_EEPROM_SIZE];
+
+static int smartbms_sim_eeprom_read(void *priv, unsigned int off, void *val,
+				    size_t bytes)
+{
+	memcpy(val, smartbms_sim_eeprom_data + off, bytes);
+	return 0;
+}
+
+static int smartbms_sim_eeprom_write(void *priv, unsigned int off, void *val,
+				     size_t bytes)
+{
+	memcpy(smartbms_sim_eeprom_data + off, val, bytes);
+	return 0;
+}
+
+/* The EEPROM as a board leaves the factory: the default settings stored. */
+static void smartbms_sim_eeprom_factory(void)
+{
+	struct smartbms_settings set;
+
+	smartbms_settings_default(&set);
+	smartbms_settings_pack(&set, smartbms_sim_eeprom_data,
+			       SMARTBMS_SETTINGS_BLOB_SIZE);
+}
+
+static void smartbms_sim_eeprom_config(struct nvmem_config *ncfg,
+				       struct device *dev)
+{
+	ncfg->name = SMARTBMS_SIM_EEPROM;
+	ncfg->id = NVMEM_DEVID_NONE;
+	ncfg->owner = THIS_MODULE;
+	ncfg->size = SMARTBMS_SIM_EEPROM_SIZE;
+	ncfg->word_size = 1;
+	ncfg->stride = 1;
+	ncfg->reg_read = smartbms_sim_eeprom_read;
+	ncfg->reg_write = smartbms_sim_eeprom_write;
+	ncfg->dev = dev;
+}
+
 static void smartbms_sim_led_set(struct led_classdev *led,
 				 enum led_brightness b)
 {
@@ -286,34 +333,47 @@ static int smartbms_sim_adc_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
-	smartbms_sim_build_maps();
-	ret = devm_iio_map_array_register(dev, indio_dev, smartbms_sim_maps);
-	if (ret)
-		return dev_err_probe(dev, ret, "cannot register IIO maps\n");
+	if (dev->of_node) {
+		/*
+		 * Device tree: consumers find the channels through io-channels
+		 * (index = position in smartbms_sim_channels) and the settings
+		 * cell through the child node of this one.
+		 */
+		if (of_property_read_bool(dev->of_node, "#address-cells")) {
+			struct nvmem_config ncfg = { };
+			struct nvmem_device *nvmem;
+
+			smartbms_sim_eeprom_config(&ncfg, dev);
+			nvmem = devm_nvmem_register(dev, &ncfg);
+			if (IS_ERR(nvmem))
+				return dev_err_probe(dev, PTR_ERR(nvmem),
+						     "cannot register the EEPROM\n");
+		}
+	} else {
+		smartbms_sim_build_maps();
+		ret = devm_iio_map_array_register(dev, indio_dev,
+						  smartbms_sim_maps);
+		if (ret)
+			return dev_err_probe(dev, ret,
+					     "cannot register IIO maps\n");
+	}
 
 	return devm_iio_device_register(dev, indio_dev);
 }
 
+static const struct of_device_id smartbms_sim_adc_of_match[] = {
+	{ .compatible = "smartbms,sim-adc" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, smartbms_sim_adc_of_match);
+
 static struct platform_driver smartbms_sim_adc_driver = {
-	.driver = { .name = SMARTBMS_SIM_ADC_NAME },
+	.driver = {
+		.name = SMARTBMS_SIM_ADC_NAME,
+		.of_match_table = smartbms_sim_adc_of_match,
+	},
 	.probe = smartbms_sim_adc_probe,
 };
-
-static u8 smartbms_sim_eeprom_data[SMARTBMS_SIM_EEPROM_SIZE];
-
-static int smartbms_sim_eeprom_read(void *priv, unsigned int off, void *val,
-				    size_t bytes)
-{
-	memcpy(val, smartbms_sim_eeprom_data + off, bytes);
-	return 0;
-}
-
-static int smartbms_sim_eeprom_write(void *priv, unsigned int off, void *val,
-				     size_t bytes)
-{
-	memcpy(smartbms_sim_eeprom_data + off, val, bytes);
-	return 0;
-}
 
 static const struct nvmem_cell_info smartbms_sim_cells[] = {
 	{ .name = "settings", .offset = 0, .bytes = 32 },
@@ -423,12 +483,30 @@ struct smartbms_sim {
 
 static struct smartbms_sim smartbms_sim_board;
 
+/* The device tree describes the board: only the ADC driver is needed. */
+static bool smartbms_sim_dt;
+
+static bool smartbms_sim_board_in_dt(void)
+{
+	struct device_node *np;
+
+	np = of_find_compatible_node(NULL, NULL, "smartbms,sim-adc");
+	of_node_put(np);
+	return np;
+}
+
 static int __init smartbms_sim_init(void)
 {
 	struct smartbms_sim *sim = &smartbms_sim_board;
 	struct platform_device_info info = { };
 	struct nvmem_config ncfg = { };
 	int ret;
+
+	smartbms_sim_dt = smartbms_sim_board_in_dt();
+	if (smartbms_sim_dt) {
+		smartbms_sim_eeprom_factory();
+		return platform_driver_register(&smartbms_sim_adc_driver);
+	}
 
 	ret = software_node_register_node_group(smartbms_sim_gpio_nodes);
 	if (ret)
@@ -455,21 +533,8 @@ static int __init smartbms_sim_init(void)
 	}
 
 	if (eeprom) {
-		struct smartbms_settings set;
-
-		/* a board leaves the factory with the defaults stored */
-		smartbms_settings_default(&set);
-		smartbms_settings_pack(&set, smartbms_sim_eeprom_data,
-				       SMARTBMS_SETTINGS_BLOB_SIZE);
-		ncfg.name = SMARTBMS_SIM_EEPROM;
-		ncfg.id = NVMEM_DEVID_NONE;
-		ncfg.owner = THIS_MODULE;
-		ncfg.size = SMARTBMS_SIM_EEPROM_SIZE;
-		ncfg.word_size = 1;
-		ncfg.stride = 1;
-		ncfg.reg_read = smartbms_sim_eeprom_read;
-		ncfg.reg_write = smartbms_sim_eeprom_write;
-		ncfg.dev = &sim->adc->dev;
+		smartbms_sim_eeprom_factory();
+		smartbms_sim_eeprom_config(&ncfg, &sim->adc->dev);
 		nvmem_add_cell_table(&smartbms_sim_cell_table);
 		sim->nvmem = nvmem_register(&ncfg);
 		if (IS_ERR(sim->nvmem)) {
@@ -532,6 +597,11 @@ module_init(smartbms_sim_init);
 static void __exit smartbms_sim_exit(void)
 {
 	struct smartbms_sim *sim = &smartbms_sim_board;
+
+	if (smartbms_sim_dt) {
+		platform_driver_unregister(&smartbms_sim_adc_driver);
+		return;
+	}
 
 	platform_device_unregister(sim->bms);
 	software_node_unregister(&smartbms_sim_bms_node);

@@ -6,16 +6,21 @@
 # Carries busybox, the modules, the firmware files, the tools with their
 # shared libraries, the selftests and smartbms-sim; SCRIPT becomes
 # /test/run.sh.
+# Environment, for a guest of another arch (tools/testing/arm64/run.sh):
+# INITRAMFS_BUSYBOX (busybox to carry, default /bin/busybox) and
+# INITRAMFS_HOST_BINS=0 (leave out the host's executables: libiio and
+# libgpiod tools, smartbmsctl and its guest tests).
 set -euo pipefail
 
 out=$1 script=$2
 shift 2
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 root=$(mktemp -d)
+chmod 755 "$root"
 trap 'rm -rf "$root"' EXIT
 
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,proc,sys,dev,tmp,etc,root,test,lib/modules/smartbms,lib/firmware,selftests}
-cp /bin/busybox "$root/bin/busybox"
+cp "${INITRAMFS_BUSYBOX:-/bin/busybox}" "$root/bin/busybox"
 cp "$(dirname "$0")/init" "$root/init"
 chmod +x "$root/init"
 echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
@@ -41,6 +46,8 @@ add_bin() {
 		cp -L "$lib" "$root$lib"
 	done
 }
+host_bins=${INITRAMFS_HOST_BINS:-1}
+[ "$host_bins" = 1 ] || add_bin() { :; }
 for b in iio_info iio_readdev iio_attr iiod gpiodetect gpioinfo gpioget gpioset; do
 	add_bin "$(command -v $b || true)"
 done
@@ -53,7 +60,7 @@ install -m 0755 "$top/tools/testing/sim/smartbms-sim" "$root/usr/local/bin/smart
 if [ -d "$top/selftests" ]; then
 	cp -r "$top/selftests/." "$root/selftests/"
 fi
-if [ -d "$top/tools/smartbmsctl/tests" ]; then
+if [ "$host_bins" = 1 ] && [ -d "$top/tools/smartbmsctl/tests" ]; then
 	mkdir -p "$root/test/smartbmsctl"
 	cp -r "$top/tools/smartbmsctl/tests/." "$root/test/smartbmsctl/"
 fi

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smartbmsctl status: the status page as text and as JSON.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools-common.h"
+#include "status.h"
+
+const struct sbc_output sbc_outputs[SBC_OUT_NUM] = {
+	{ "load_disconnect", "Load disconnect", "high (loads allowed)", "low (loads off)" },
+	{ "charge_disconnect", "Charge disconnect", "high (charging allowed)",
+	  "low (chargers off)" },
+	{ "prealarm", "Pre-alarm", "high (alarm)", "low (no alarm)" },
+	{ "alternator_enable", "Alternator", "on (charging path closed)",
+	  "off (charging path open)" },
+};
+
+static int sbc_fuse_unset(const struct sbc_state *st)
+{
+	return st->local && !strcmp(st->fuse, "unset");
+}
+
+static long sbc_percent(const struct sbc_meas *m)
+{
+	long i = m->ialt_ua < 0 ? 0 : m->ialt_ua;
+
+	/* rounded; the limit is at least 9 A so no overflow in 64-bit long */
+	return (i * 100 + m->limit_ua / 2) / m->limit_ua;
+}
+
+static const char sbc_prompt[] =
+	"The fuse type is not set: the factory-fitted 100 A row (90 A) applies. "
+	"Set it to the fitted fuse with 'smartbmsctl set fuse VALUE' "
+	"(125 100 80 60 2x30 2x20 2x15 2x10 2x7.5).";
+
+/* The next word of a space-separated list, or NULL. */
+static const char *sbc_word(const char *s, char *w, size_t len)
+{
+	size_t n = 0;
+
+	while (*s == ' ')
+		s++;
+	if (!*s)
+		return NULL;
+	while (*s && *s != ' ') {
+		if (n + 1 < len)
+			w[n++] = *s;
+		s++;
+	}
+	w[n] = '\0';
+	return s;
+}
+
+#define SBC_WRAP_COLS	78
+
+/*
+ * Print text after label, wrapped at SBC_WRAP_COLS under the label's
+ * width; each numbered step ("2.") of a remedy starts a new line.
+ */
+static void sbc_wrap(FILE *f, const char *label, const char *text)
+{
+	size_t indent = strlen(label), col = indent;
+	const char *p = text;
+	char w[128];
+
+	fputs(label, f);
+	while ((p = sbc_word(p, w, sizeof(w)))) {
+		size_t len = strlen(w);
+		int step = len == 2 && w[0] >= '1' && w[0] <= '9' && w[1] == '.';
+
+		if (col > indent && (step || col + 1 + len > SBC_WRAP_COLS)) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+		}
+		if (col > indent) {
+			fputc(' ', f);
+			col++;
+		}
+		fputs(w, f);
+		col += len;
+	}
+	fputc('\n', f);
+}
+
+static void sbc_fixed(FILE *f, long v, long div)
+{
+	/* v / div with two decimals, sign kept */
+	long a = labs(v), r = (a % div) * 100 / div;
+
+	fprintf(f, "%s%ld.%02ld", v < 0 ? "-" : "", a / div, r);
+}
+
+void sbc_print_text(FILE *f, const struct sbc_state *st)
+{
+	const struct sbc_meas *m = &st->m;
+	unsigned int i;
+
+	fprintf(f, "%-22s ", "Li-ion voltage");
+	if (m->have & SBC_HAVE_VBAT) {
+		sbc_fixed(f, m->vbat_uv, 1000000);
+		fprintf(f, " V\n");
+	} else {
+		fprintf(f, "unknown\n");
+	}
+	if (st->local)
+		fprintf(f, "%-22s %s\n", "Software switch", st->sw[0] ? st->sw : "unknown");
+	fprintf(f, "%-22s ", "Alternator voltage");
+	if (m->have & SBC_HAVE_VSTART) {
+		sbc_fixed(f, m->vstart_uv, 1000000);
+		fprintf(f, " V\n");
+	} else {
+		fprintf(f, "unknown\n");
+	}
+	fprintf(f, "%-22s ", "Alternator current");
+	if (m->have & SBC_HAVE_IALT) {
+		sbc_fixed(f, m->ialt_ua, 1000000);
+		fprintf(f, " A");
+		if (m->have & SBC_HAVE_LIMIT)
+			fprintf(f, " (%ld %% of %ld A%s)", sbc_percent(m),
+				m->limit_ua / 1000000,
+				sbc_fuse_unset(st) ? ", fuse not set" : "");
+		else if (!st->local)
+			fprintf(f, " (%% of limit: fuse setting not readable remotely)");
+		fputc('\n', f);
+	} else {
+		fprintf(f, "unknown\n");
+	}
+	if (m->have & SBC_HAVE_PSYTEMP) {
+		fprintf(f, "%-22s ", "Temperature");
+		sbc_fixed(f, m->psy_temp_dc, 10);
+		fprintf(f, " C\n");
+	} else if (m->have & SBC_HAVE_TEMP) {
+		fprintf(f, "%-22s ", "BMS temperature");
+		sbc_fixed(f, m->temp_mc, 1000);
+		fprintf(f, " C\n");
+	}
+	if (!st->local) {
+		fprintf(f, "(remote: measurements only; outputs, codes and settings "
+			"are read from the board's sysfs)\n");
+		return;
+	}
+	fprintf(f, "%-22s %s\n", "Remote (combined)", st->remote[0] ? st->remote : "unknown");
+	fprintf(f, "%-22s %s\n", "Fuse", st->fuse[0] ? st->fuse : "unknown");
+	for (i = 0; i < SBC_OUT_NUM; i++)
+		fprintf(f, "%-22s %s\n", sbc_outputs[i].label,
+			st->out[i] < 0 ? "unknown" :
+			st->out[i] ? sbc_outputs[i].high : sbc_outputs[i].low);
+	if (st->status[0] || st->health[0])
+		fprintf(f, "%-22s %s / %s\n", "Status / health",
+			st->status[0] ? st->status : "-", st->health[0] ? st->health : "-");
+	if (st->faults[0])
+		fprintf(f, "%-22s %s\n", "Sensor faults", st->faults);
+
+	if (!st->codes[0]) {
+		fprintf(f, "Active codes           none\n");
+	} else {
+		const char *p;
+		char w[32];
+
+		fprintf(f, "Active codes:\n");
+		for (p = st->codes; (p = sbc_word(p, w, sizeof(w))); ) {
+			const struct sbc_code *c = sbc_code_find(w);
+
+			if (!c) {
+				fprintf(f, "  %s (unknown code)\n", w);
+				continue;
+			}
+			fprintf(f, "  %s %s\n", c->code, c->title);
+			sbc_wrap(f, "    Cause:  ", c->cause);
+			sbc_wrap(f, "    Remedy: ", c->remedy);
+		}
+	}
+	if (sbc_fuse_unset(st)) {
+		fputc('\n', f);
+		sbc_wrap(f, "", sbc_prompt);
+	}
+}
+
+static void sbc_json_num(FILE *f, const char *key, int have, long v, long div)
+{
+	fprintf(f, ",\"%s\":", key);
+	if (!have) {
+		fprintf(f, "null");
+		return;
+	}
+	if (div == 1)
+		fprintf(f, "%ld", v);
+	else
+		fprintf(f, "%.3f", (double)v / (double)div);
+}
+
+static void sbc_json_field(FILE *f, const char *key, const char *val, int local)
+{
+	fprintf(f, ",\"%s\":", key);
+	if (local && val[0])
+		sbc_json_str(f, val);
+	else
+		fprintf(f, "null");
+}
+
+static void sbc_json_lists(FILE *f, const struct sbc_state *st)
+{
+	const char *p;
+	char w[32];
+	unsigned int i;
+	int first;
+
+	fprintf(f, ",\"outputs\":{");
+	for (i = 0; i < SBC_OUT_NUM; i++) {
+		fprintf(f, "%s\"%s\":", i ? "," : "", sbc_outputs[i].attr);
+		if (st->out[i] < 0)
+			fprintf(f, "null");
+		else
+			fprintf(f, "%d", st->out[i]);
+	}
+	fprintf(f, "}");
+	sbc_json_field(f, "status", st->status, st->local);
+	sbc_json_field(f, "health", st->health, st->local);
+	fprintf(f, ",\"codes\":[");
+	first = 1;
+	for (p = st->codes; (p = sbc_word(p, w, sizeof(w))); first = 0) {
+		const struct sbc_code *c = sbc_code_find(w);
+
+		fprintf(f, "%s{\"code\":", first ? "" : ",");
+		sbc_json_str(f, w);
+		fprintf(f, ",\"title\":");
+		sbc_json_str(f, c ? c->title : "unknown code");
+		fprintf(f, ",\"cause\":");
+		sbc_json_str(f, c ? c->cause : "");
+		fprintf(f, ",\"remedy\":");
+		sbc_json_str(f, c ? c->remedy : "");
+		fprintf(f, "}");
+	}
+	fprintf(f, "],\"sensor_faults\":[");
+	first = 1;
+	for (p = st->faults; (p = sbc_word(p, w, sizeof(w))); first = 0) {
+		fprintf(f, "%s", first ? "" : ",");
+		sbc_json_str(f, w);
+	}
+	fprintf(f, "]");
+}
+
+void sbc_print_json(FILE *f, const struct sbc_state *st, const char *source)
+{
+	const struct sbc_meas *m = &st->m;
+
+	fprintf(f, "{\"source\":");
+	sbc_json_str(f, source);
+	sbc_json_num(f, "li_ion_voltage_v", m->have & SBC_HAVE_VBAT, m->vbat_uv, 1000000);
+	sbc_json_field(f, "software_switch", st->sw, st->local);
+	sbc_json_field(f, "remote", st->remote, st->local);
+	sbc_json_num(f, "alternator_voltage_v", m->have & SBC_HAVE_VSTART,
+		     m->vstart_uv, 1000000);
+	sbc_json_num(f, "alternator_current_a", m->have & SBC_HAVE_IALT, m->ialt_ua, 1000000);
+	sbc_json_num(f, "alternator_limit_a", m->have & SBC_HAVE_LIMIT, m->limit_ua, 1000000);
+	sbc_json_num(f, "alternator_current_percent",
+		     (m->have & (SBC_HAVE_IALT | SBC_HAVE_LIMIT)) ==
+		     (SBC_HAVE_IALT | SBC_HAVE_LIMIT),
+		     (m->have & SBC_HAVE_LIMIT) ? sbc_percent(m) : 0, 1);
+	if (m->have & SBC_HAVE_PSYTEMP)
+		sbc_json_num(f, "temperature_c", 1, m->psy_temp_dc, 10);
+	else
+		sbc_json_num(f, "temperature_c", m->have & SBC_HAVE_TEMP, m->temp_mc, 1000);
+	sbc_json_field(f, "fuse", st->fuse, st->local);
+	fprintf(f, ",\"fuse_set\":%s", !st->local ? "null" :
+		sbc_fuse_unset(st) ? "false" : "true");
+	if (st->local)
+		sbc_json_lists(f, st);
+	else
+		fprintf(f, ",\"outputs\":null,\"status\":null,\"health\":null,"
+			"\"codes\":null,\"sensor_faults\":null");
+	fprintf(f, ",\"prompt\":");
+	if (sbc_fuse_unset(st))
+		sbc_json_str(f, sbc_prompt);
+	else
+		fprintf(f, "null");
+	fprintf(f, "}\n");
+}
