@@ -25,13 +25,15 @@ baseline() {
 
 SETTINGS="fuse prealarm_usage prealarm_signal remote_function software_switch debounce_ms poll_interval_ms constant_charge_voltage"
 
-# Everything a write could change, on one line.
+# Everything a write could change, on one line (few forks: it runs ~600 times).
+STATE_FILES=
+for a in $SETTINGS codes load_disconnect charge_disconnect prealarm alternator_enable; do
+	STATE_FILES="$STATE_FILES $PSY/$a"
+done
 state() {
-	for a in $SETTINGS codes; do
-		printf '%s=%s ' "$a" "$(cat "$PSY/$a" 2>/dev/null)"
-	done
-	printf 'out=%s ' "$(all_outputs)"
-	md5sum < "$NVMEM" 2>/dev/null | cut -c1-32
+	# shellcheck disable=SC2086
+	printf '%s %s\n' "$(IFS=' '; cat $STATE_FILES 2>&1 | tr '\n' ' ')" \
+		"$(md5sum < "$NVMEM" 2>/dev/null | cut -c1-32)"
 }
 
 long_str() {	# N CHAR: N copies of CHAR
@@ -196,10 +198,19 @@ vals="$COMMON_BAD
 14.2
 14200000V
 -14200000
-4309167296
 2147483647
 14200000.5"
 try constant_charge_voltage
+
+# power_supply's own store parses a long and keeps an int: 2^32 + 14.2 V
+# reaches the driver as 14.2 V, which it cannot tell from a good value.
+tried=$((tried + 1))
+if echo 4309167296 > "$PSY/constant_charge_voltage" 2>/dev/null; then
+	ok "constant_charge_voltage 4309167296 (2^32 + 14.2 V) # SKIP accepted as $(attr constant_charge_voltage): power_supply core truncates long to int"
+	baseline; settle; ref=$(state)
+else
+	ok "BMS-SET-1: constant_charge_voltage 4309167296 (2^32 + 14.2 V) refused"
+fi
 
 echo "# BMS-SET-1: $tried bad values tried on $(echo $SETTINGS factory_reset | wc -w) attributes"
 

@@ -37,6 +37,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
+#include "smartbms_compat.h"
 #include "smartbms_core.h"
 
 #define CREATE_TRACE_POINTS
@@ -70,17 +71,6 @@ static const char * const smartbms_led_names[SMARTBMS_LED_NUM] = {
 	"smartbms-charge", "smartbms-load", "smartbms-alternator",
 };
 
-/* Firmware-node names of the lines, in enum order. */
-static const char * const smartbms_in_con[SMARTBMS_IN_NUM] = {
-	"allowed-to-charge", "allowed-to-discharge", "prealarm-in",
-	"cable-detect", "remote-l", "remote-h",
-};
-
-static const char * const smartbms_out_con[SMARTBMS_OUT_NUM] = {
-	"load-disconnect", "charge-disconnect", "prealarm",
-	"alternator-enable",
-};
-
 /* Events named for what happened to the line: index [output][level]. */
 static const char * const smartbms_out_event[SMARTBMS_OUT_NUM][2] = {
 	{ "load-disconnect", "load-reconnect" },
@@ -88,13 +78,6 @@ static const char * const smartbms_out_event[SMARTBMS_OUT_NUM][2] = {
 	{ "prealarm-off", "prealarm-on" },
 	{ "alternator-off", "alternator-on" },
 };
-
-static const char * const smartbms_usage_names[] = { "use", "unavailable" };
-static const char * const smartbms_signal_names[] = {
-	"continuous", "intermittent"
-};
-static const char * const smartbms_remote_names[] = { "alternator", "system" };
-static const char * const smartbms_switch_names[] = { "off", "on" };
 
 struct smartbms_event {
 	const char *event;
@@ -304,11 +287,14 @@ static void smartbms_announce(struct smartbms *bms,
 			      const struct smartbms_event *ev, int n)
 {
 	char event[48], reason[48];
-	char *envp[] = { event, reason, NULL };
+	char *envp[3];
 	int i;
 
 	if (!n)
 		return;
+	envp[0] = event;
+	envp[1] = reason;
+	envp[2] = NULL;
 	for (i = 0; i < n; i++) {
 		snprintf(event, sizeof(event), "SMARTBMS_EVENT=%s", ev[i].event);
 		snprintf(reason, sizeof(reason), "SMARTBMS_REASON=%s",
@@ -377,13 +363,15 @@ static const struct iio_info smartbms_iio_info = {
 };
 
 /* One scan per evaluation into the buffer, when userspace streams. */
+struct smartbms_scan {
+	s32 val[4];
+	aligned_u64 ts;		/* the IIO core writes the timestamp */
+};
+
 static void smartbms_iio_push(struct smartbms *bms)
 {
 	struct iio_dev *indio = bms->indio;
-	struct {
-		s32 val[4];
-		s64 ts __aligned(8);
-	} scan = { };
+	struct smartbms_scan scan = { };
 	int i, j = 0;
 
 	lockdep_assert_held(&bms->lock);
@@ -777,114 +765,58 @@ static SMARTBMS_OUT_ATTR(charge_disconnect, SMARTBMS_OUT_CHARGE);
 static SMARTBMS_OUT_ATTR(prealarm, SMARTBMS_OUT_PREALARM);
 static SMARTBMS_OUT_ATTR(alternator_enable, SMARTBMS_OUT_ALT);
 
-/*
- * The enumerated settings: one show/store pair driven by a table of where
- * each lives in struct smartbms_settings and which words it takes.
- */
-enum smartbms_setting {
-	SMARTBMS_SET_USAGE,
-	SMARTBMS_SET_SIGNAL,
-	SMARTBMS_SET_REMOTE,
-	SMARTBMS_SET_SWITCH,
-};
-
-struct smartbms_enum_attr {
+/* The one-word settings: one show/store pair, the words live in the core. */
+struct smartbms_word_attr {
 	struct device_attribute attr;
-	enum smartbms_setting which;
-	const char * const *names;
-	unsigned int n;
+	enum smartbms_word word;
 };
 
-static unsigned int smartbms_setting_get(const struct smartbms_settings *set,
-					 enum smartbms_setting which)
-{
-	switch (which) {
-	case SMARTBMS_SET_USAGE:
-		return set->prealarm_usage;
-	case SMARTBMS_SET_SIGNAL:
-		return set->prealarm_signal;
-	case SMARTBMS_SET_REMOTE:
-		return set->remote_fn;
-	default:
-		return set->switch_on;
-	}
-}
-
-static void smartbms_setting_put(struct smartbms_settings *set,
-				 enum smartbms_setting which, unsigned int v)
-{
-	switch (which) {
-	case SMARTBMS_SET_USAGE:
-		set->prealarm_usage = v;
-		break;
-	case SMARTBMS_SET_SIGNAL:
-		set->prealarm_signal = v;
-		break;
-	case SMARTBMS_SET_REMOTE:
-		set->remote_fn = v;
-		break;
-	default:
-		set->switch_on = v;
-		break;
-	}
-}
-
-static ssize_t smartbms_enum_show(struct device *dev,
+static ssize_t smartbms_word_show(struct device *dev,
 				  struct device_attribute *attr, char *buf)
 {
 	struct smartbms *bms = smartbms_from_dev(dev);
-	struct smartbms_enum_attr *ea = container_of(attr,
-						     struct smartbms_enum_attr,
+	struct smartbms_word_attr *wa = container_of(attr,
+						     struct smartbms_word_attr,
 						     attr);
-	unsigned int v;
+	const char *word;
 
 	mutex_lock(&bms->lock);
-	v = smartbms_setting_get(&bms->core.set, ea->which);
+	word = smartbms_word_get(&bms->core.set, wa->word);
 	mutex_unlock(&bms->lock);
-	return sysfs_emit(buf, "%s\n", ea->names[v]);
+	return sysfs_emit(buf, "%s\n", word);
 }
 
-static ssize_t smartbms_enum_store(struct device *dev,
+static ssize_t smartbms_word_store(struct device *dev,
 				   struct device_attribute *attr,
 				   const char *buf, size_t len)
 {
 	struct smartbms *bms = smartbms_from_dev(dev);
-	struct smartbms_enum_attr *ea = container_of(attr,
-						     struct smartbms_enum_attr,
+	struct smartbms_word_attr *wa = container_of(attr,
+						     struct smartbms_word_attr,
 						     attr);
 	struct smartbms_settings set;
-	unsigned int v;
 	int ret;
-
-	ret = smartbms_parse_enum(buf, ea->names, ea->n, &v);
-	if (ret)
-		return ret;
 
 	mutex_lock(&bms->lock);
 	set = bms->core.set;
-	smartbms_setting_put(&set, ea->which, v);
-	ret = smartbms_apply_settings(bms, &set);
+	ret = smartbms_word_set(&set, wa->word, buf);
+	if (!ret)
+		ret = smartbms_apply_settings(bms, &set);
 	mutex_unlock(&bms->lock);
 	return ret ?: len;
 }
 
-#define SMARTBMS_ENUM_ATTR(_name, _which, _names)			\
-	struct smartbms_enum_attr dev_attr_##_name = {			\
-		.attr = __ATTR(_name, 0644, smartbms_enum_show,		\
-			       smartbms_enum_store),			\
-		.which = (_which),					\
-		.names = (_names),					\
-		.n = ARRAY_SIZE(_names),				\
+#define SMARTBMS_WORD_ATTR(_name, _word)				\
+	struct smartbms_word_attr dev_attr_##_name = {			\
+		.attr = __ATTR(_name, 0644, smartbms_word_show,		\
+			       smartbms_word_store),			\
+		.word = (_word),					\
 	}
 
-static SMARTBMS_ENUM_ATTR(prealarm_usage, SMARTBMS_SET_USAGE,
-			  smartbms_usage_names);
-static SMARTBMS_ENUM_ATTR(prealarm_signal, SMARTBMS_SET_SIGNAL,
-			  smartbms_signal_names);
-static SMARTBMS_ENUM_ATTR(remote_function, SMARTBMS_SET_REMOTE,
-			  smartbms_remote_names);
-static SMARTBMS_ENUM_ATTR(software_switch, SMARTBMS_SET_SWITCH,
-			  smartbms_switch_names);
+static SMARTBMS_WORD_ATTR(prealarm_usage, SMARTBMS_WORD_PREALARM_USAGE);
+static SMARTBMS_WORD_ATTR(prealarm_signal, SMARTBMS_WORD_PREALARM_SIGNAL);
+static SMARTBMS_WORD_ATTR(remote_function, SMARTBMS_WORD_REMOTE_FN);
+static SMARTBMS_WORD_ATTR(software_switch, SMARTBMS_WORD_SWITCH);
 
 static ssize_t fuse_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
@@ -1109,12 +1041,12 @@ static int smartbms_get_lines(struct smartbms *bms)
 
 	/* Outputs first, low: nothing is allowed before the first evaluation. */
 	for (i = 0; i < SMARTBMS_OUT_NUM; i++) {
-		d = devm_gpiod_get(dev, smartbms_out_con[i], GPIOD_OUT_LOW);
+		d = devm_gpiod_get(dev, smartbms_output_name(i), GPIOD_OUT_LOW);
 		if (IS_ERR(d))
 			return dev_err_probe(dev, PTR_ERR(d), "%s line\n",
-					     smartbms_out_con[i]);
+					     smartbms_output_name(i));
 		name = devm_kasprintf(dev, GFP_KERNEL, "smartbms:%s",
-				      smartbms_out_con[i]);
+				      smartbms_output_name(i));
 		if (name)
 			gpiod_set_consumer_name(d, name);
 		bms->out[i] = d;
@@ -1124,17 +1056,17 @@ static int smartbms_get_lines(struct smartbms *bms)
 		bool required = i <= SMARTBMS_IN_ATD;
 
 		if (required)
-			d = devm_gpiod_get(dev, smartbms_in_con[i], GPIOD_IN);
+			d = devm_gpiod_get(dev, smartbms_input_name(i), GPIOD_IN);
 		else
-			d = devm_gpiod_get_optional(dev, smartbms_in_con[i],
+			d = devm_gpiod_get_optional(dev, smartbms_input_name(i),
 						    GPIOD_IN);
 		if (IS_ERR(d))
 			return dev_err_probe(dev, PTR_ERR(d), "%s line\n",
-					     smartbms_in_con[i]);
+					     smartbms_input_name(i));
 		if (!d)
 			continue;
 		name = devm_kasprintf(dev, GFP_KERNEL, "smartbms:%s",
-				      smartbms_in_con[i]);
+				      smartbms_input_name(i));
 		if (name)
 			gpiod_set_consumer_name(d, name);
 		bms->in[i] = d;
@@ -1163,10 +1095,10 @@ static void smartbms_request_irqs(struct smartbms *bms)
 							IRQF_TRIGGER_RISING |
 							IRQF_TRIGGER_FALLING |
 							IRQF_ONESHOT,
-							smartbms_in_con[i], bms);
+							smartbms_input_name(i), bms);
 		if (ret < 0) {
 			dev_info(dev, "%s: no IRQ (%d), polling it\n",
-				 smartbms_in_con[i], ret);
+				 smartbms_input_name(i), ret);
 			bms->polled_inputs |= BIT(i);
 		}
 	}
@@ -1206,10 +1138,15 @@ static void smartbms_load_calibration(struct smartbms *bms)
 /* The board's defaults: the table of SPEC section 6, then the firmware node. */
 static int smartbms_read_defaults(struct smartbms *bms)
 {
+	static const char * const smartbms_word_props[] = {
+		[SMARTBMS_WORD_PREALARM_USAGE] = "smartbms,prealarm-usage",
+		[SMARTBMS_WORD_PREALARM_SIGNAL] = "smartbms,prealarm-signal",
+		[SMARTBMS_WORD_REMOTE_FN] = "smartbms,remote-function",
+	};
 	struct smartbms_settings *set = &bms->defaults;
 	struct device *dev = bms->dev;
-	unsigned int idx;
 	const char *str;
+	unsigned int i;
 	u32 v;
 
 	smartbms_settings_default(set);
@@ -1219,26 +1156,12 @@ static int smartbms_read_defaults(struct smartbms *bms)
 				     str);
 	if (!device_property_read_u32(dev, "smartbms,charge-limit-microvolt", &v))
 		set->charge_limit_mv = v / 1000;
-	if (!device_property_read_string(dev, "smartbms,prealarm-usage", &str)) {
-		if (smartbms_parse_enum(str, smartbms_usage_names,
-					ARRAY_SIZE(smartbms_usage_names), &idx))
-			return dev_err_probe(dev, -EINVAL,
-					     "bad smartbms,prealarm-usage\n");
-		set->prealarm_usage = idx;
-	}
-	if (!device_property_read_string(dev, "smartbms,prealarm-signal", &str)) {
-		if (smartbms_parse_enum(str, smartbms_signal_names,
-					ARRAY_SIZE(smartbms_signal_names), &idx))
-			return dev_err_probe(dev, -EINVAL,
-					     "bad smartbms,prealarm-signal\n");
-		set->prealarm_signal = idx;
-	}
-	if (!device_property_read_string(dev, "smartbms,remote-function", &str)) {
-		if (smartbms_parse_enum(str, smartbms_remote_names,
-					ARRAY_SIZE(smartbms_remote_names), &idx))
-			return dev_err_probe(dev, -EINVAL,
-					     "bad smartbms,remote-function\n");
-		set->remote_fn = idx;
+	for (i = 0; i < ARRAY_SIZE(smartbms_word_props); i++) {
+		if (device_property_read_string(dev, smartbms_word_props[i], &str))
+			continue;
+		if (smartbms_word_set(set, i, str))
+			return dev_err_probe(dev, -EINVAL, "bad %s \"%s\"\n",
+					     smartbms_word_props[i], str);
 	}
 	if (!device_property_read_u32(dev, "smartbms,debounce-ms", &v))
 		set->debounce_ms = v;

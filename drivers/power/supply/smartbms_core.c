@@ -44,6 +44,7 @@
 #include <linux/string.h>
 #include <linux/types.h>
 
+#include "smartbms_compat.h"
 #include "smartbms_core.h"
 
 #define SMARTBMS_PREALARM_MS		30000	/* BMS-OUT-3 */
@@ -1050,6 +1051,78 @@ int smartbms_parse_enum(const char *buf, const char * const *names,
 	return -EINVAL;
 }
 EXPORT_SYMBOL_NS_GPL(smartbms_parse_enum, SMARTBMS);
+
+static const char * const smartbms_switch_names[] = { "off", "on" };
+
+static const struct {
+	const char * const *names;
+	unsigned int n;
+} smartbms_words[SMARTBMS_WORD_NUM] = {
+	[SMARTBMS_WORD_PREALARM_USAGE] = {
+		smartbms_usage_names, ARRAY_SIZE(smartbms_usage_names) },
+	[SMARTBMS_WORD_PREALARM_SIGNAL] = {
+		smartbms_signal_names, ARRAY_SIZE(smartbms_signal_names) },
+	[SMARTBMS_WORD_REMOTE_FN] = {
+		smartbms_remote_fn_names, ARRAY_SIZE(smartbms_remote_fn_names) },
+	[SMARTBMS_WORD_SWITCH] = {
+		smartbms_switch_names, ARRAY_SIZE(smartbms_switch_names) },
+};
+
+static unsigned int smartbms_word_val(const struct smartbms_settings *set,
+				      enum smartbms_word word)
+{
+	switch (word) {
+	case SMARTBMS_WORD_PREALARM_USAGE:
+		return set->prealarm_usage;
+	case SMARTBMS_WORD_PREALARM_SIGNAL:
+		return set->prealarm_signal;
+	case SMARTBMS_WORD_REMOTE_FN:
+		return set->remote_fn;
+	default:
+		return set->switch_on;
+	}
+}
+
+const char *smartbms_word_get(const struct smartbms_settings *set,
+			      enum smartbms_word word)
+{
+	if ((unsigned int)word >= SMARTBMS_WORD_NUM)
+		return NULL;
+	return smartbms_name(smartbms_words[word].names, smartbms_words[word].n,
+			     smartbms_word_val(set, word));
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_word_get, SMARTBMS);
+
+int smartbms_word_set(struct smartbms_settings *set, enum smartbms_word word,
+		      const char *buf)
+{
+	unsigned int v;
+	int ret;
+
+	if ((unsigned int)word >= SMARTBMS_WORD_NUM)
+		return -EINVAL;
+	ret = smartbms_parse_enum(buf, smartbms_words[word].names,
+				  smartbms_words[word].n, &v);
+	if (ret)
+		return ret;
+
+	switch (word) {
+	case SMARTBMS_WORD_PREALARM_USAGE:
+		set->prealarm_usage = v;
+		break;
+	case SMARTBMS_WORD_PREALARM_SIGNAL:
+		set->prealarm_signal = v;
+		break;
+	case SMARTBMS_WORD_REMOTE_FN:
+		set->remote_fn = v;
+		break;
+	default:
+		set->switch_on = v;
+		break;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_word_set, SMARTBMS);
 
 /* The nine rows of BMS-ALT-3; "unset" is shown but never written. */
 int smartbms_parse_fuse(const char *buf, enum smartbms_fuse *fuse)

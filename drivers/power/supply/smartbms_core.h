@@ -288,6 +288,23 @@ int smartbms_settings_unpack(const u8 *buf, size_t len,
 
 /* Additions for the driver and the tests. */
 bool smartbms_settings_valid(const struct smartbms_settings *set);
+/*
+ * The settings that take one word, for sysfs and firmware properties:
+ * read as text, and written from text (-EINVAL and unchanged when bad).
+ */
+enum smartbms_word {
+	SMARTBMS_WORD_PREALARM_USAGE,	/* use | unavailable */
+	SMARTBMS_WORD_PREALARM_SIGNAL,	/* continuous | intermittent */
+	SMARTBMS_WORD_REMOTE_FN,	/* alternator | system */
+	SMARTBMS_WORD_SWITCH,		/* off | on */
+	SMARTBMS_WORD_NUM
+};
+
+const char *smartbms_word_get(const struct smartbms_settings *set,
+			      enum smartbms_word word);
+int smartbms_word_set(struct smartbms_settings *set, enum smartbms_word word,
+		      const char *buf);
+
 const char *smartbms_prealarm_usage_name(enum smartbms_prealarm_usage u);
 const char *smartbms_prealarm_signal_name(enum smartbms_prealarm_signal s);
 const char *smartbms_remote_fn_name(enum smartbms_remote_fn fn);

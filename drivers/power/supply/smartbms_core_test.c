@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <linux/string.h>
 
+#include "smartbms_compat.h"
 #include "smartbms_core.h"
 
 #define SMARTBMS_T_CELLS	(BIT(SMARTBMS_CH_VCELL0) | BIT(SMARTBMS_CH_VCELL1) | \

@@ -38,6 +38,7 @@
 #include <linux/property.h>
 #include <linux/string.h>
 
+#include "../../../drivers/power/supply/smartbms_compat.h"
 #include "../../../drivers/power/supply/smartbms_core.h"
 
 #define SMARTBMS_SIM_GPIO_LABEL	"smartbms-sim"
@@ -229,11 +230,6 @@ static const struct iio_info smartbms_sim_iio_info = {
 	.write_raw = smartbms_sim_write_raw,
 };
 
-#define SMARTBMS_SIM_MAP(_name) {					\
-	.consumer_dev_name = "smartbms",				\
-	.consumer_channel = (_name),					\
-	.adc_channel_label = (_name),					\
-}
 
 static struct iio_map smartbms_sim_maps[ARRAY_SIZE(smartbms_sim_channels) + 1];
 
@@ -250,7 +246,12 @@ static void smartbms_sim_build_maps(void)
 			continue;
 		if (!setpoint && !strcmp(name, "alternator-setpoint"))
 			continue;
-		smartbms_sim_maps[n++] = (struct iio_map)SMARTBMS_SIM_MAP(name);
+		smartbms_sim_maps[n++] = (struct iio_map) {
+			/* the board names each channel as the binding does */
+			.consumer_dev_name = "smartbms",
+			.consumer_channel = name,
+			.adc_channel_label = name,
+		};
 	}
 	memset(&smartbms_sim_maps[n], 0, sizeof(smartbms_sim_maps[n]));
 }
