@@ -120,7 +120,12 @@ reset_bms() {
 	echo 20 > "$PSY/debounce_ms"
 	echo 100 > "$PSY/poll_interval_ms"
 	board_normal
-	settle
+	# a charge limit reached before re-enables after 10 s (BMS-CHG-1)
+	i=0
+	while [ "$(all_outputs)" != 1100 ] && [ $i -lt 150 ]; do
+		usleep 100000
+		i=$((i + 1))
+	done
 }
 
 all_outputs() {

@@ -87,8 +87,8 @@ for f in "${frags[@]}"; do
 		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
 		grep -qx "$line" "$out/.config" && continue
 		sym=${line%%=*}
-		if [ "$arch" != x86_64 ] && [ "$f" = "$here/kernel/smartbms.config" ] &&
-			! grep -qE "^(# )?$sym[= ]" "$out/.config" &&
+		if [ "$arch" != x86_64 ] && [ "${f##*/}" = smartbms.config ] &&
+			! grep -qE "^(# )?${sym}[= ]" "$out/.config" &&
 			! grep -rqxE --include='Kconfig*' "(menu)?config ${sym#CONFIG_}" "$src/arch/$karch" "$src/drivers" "$src/lib" "$src/kernel" "$src/init" "$src/mm" "$src/fs" "$src/net"; then
 			echo "build-kernel: $arch has no $sym, ignored" >&2
 			continue

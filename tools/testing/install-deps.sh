@@ -13,7 +13,7 @@ for group in "$@"; do
 	host) pkgs+=(build-essential libcmocka-dev clang valgrind) ;;
 	tools) pkgs+=(libiio-dev libiio-utils iiod libgpiod-dev gpiod pkg-config python3) ;;
 	lint) pkgs+=(sparse cppcheck perl) ;;
-	arm64) pkgs+=(gcc-aarch64-linux-gnu qemu-system-arm device-tree-compiler) ;;
+	arm64) pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm device-tree-compiler) ;;
 	stock) pkgs+=(linux-headers-amd64) ;;
 	dt) pkgs+=(device-tree-compiler dt-schema) ;;
 	*) echo "install-deps: unknown group '$group'" >&2; exit 1 ;;

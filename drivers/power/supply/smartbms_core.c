@@ -25,7 +25,9 @@
  *   vstart <= vbat.
  * - BMS-ALT-3 without a setpoint output: off when ialt > limit, retried
  *   SMARTBMS_OC_RETRY_MS later. With one: an integrating regulator trims a
- *   feed-forward setpoint (the limit) by at most +-25 %.
+ *   feed-forward setpoint (the limit) by at most +-25 %; a current above
+ *   what that can correct (limit + 25 %) for SMARTBMS_OC_HOLD_MS opens the
+ *   path the same way.
  * - E-B32 without cable-detect: ATC and ATD fall (debounced) within
  *   SMARTBMS_CABLE_WINDOW_MS of each other while no pre-alarm was up;
  *   lines low at the first sample count as falling then. Clears when both
@@ -53,7 +55,8 @@
 #define SMARTBMS_ALT_START_MV		13000	/* BMS-ALT-1 */
 #define SMARTBMS_ALT_STOP_MV		12800	/* BMS-ALT-2 */
 #define SMARTBMS_ALT_RESTART_MS		5000	/* BMS-ALT-2 */
-#define SMARTBMS_OC_RETRY_MS		5000	/* BMS-ALT-3, no setpoint */
+#define SMARTBMS_OC_RETRY_MS		5000	/* BMS-ALT-3 */
+#define SMARTBMS_OC_HOLD_MS		500	/* BMS-ALT-3, with a setpoint */
 #define SMARTBMS_REG_PERIOD_MS		20	/* BMS-ALT-3, regulator */
 #define SMARTBMS_REG_DT_MAX_MS		100
 #define SMARTBMS_REG_KI			5	/* 1/s, integral gain */
@@ -370,6 +373,7 @@ void smartbms_core_init(struct smartbms_core *c,
 	c->cell_temp.since_ms = SMARTBMS_NEVER;
 	c->alt_good_since_ms = SMARTBMS_NEVER;
 	c->alt_oc_since_ms = SMARTBMS_NEVER;
+	c->alt_over_since_ms = SMARTBMS_NEVER;
 }
 EXPORT_SYMBOL_NS_GPL(smartbms_core_init, SMARTBMS);
 
@@ -886,7 +890,8 @@ static enum smartbms_reason smartbms_alternator(struct smartbms_core *c,
 		    smartbms_usable(c, SMARTBMS_CH_TEMP);
 	enum smartbms_reason r = SMARTBMS_REASON_NONE;
 	bool was_on = c->alt_on;
-	bool good;
+	bool good, over;
+	u32 trip;
 
 	*setpoint = 0;
 	/* BMS-ALT-1/2: the vstart state, kept up to date in any case */
@@ -920,24 +925,34 @@ static enum smartbms_reason smartbms_alternator(struct smartbms_core *c,
 	else if (!c->alt_vs_ok)
 		r = SMARTBMS_REASON_ALT_RESTART;
 
-	/* BMS-ALT-3 without a setpoint: off above the limit, retry later */
-	if (!c->board.has_setpoint) {
-		if (r == SMARTBMS_REASON_NONE && c->alt_on &&
-		    c->ch[SMARTBMS_CH_IALT].val > (s32)limit) {
-			c->alt_oc_off = true;
-			c->alt_oc_since_ms = e->now;
-		}
-		if (c->alt_oc_off) {
-			u64 at = c->alt_oc_since_ms + SMARTBMS_OC_RETRY_MS;
-
-			if (e->now >= at)
-				c->alt_oc_off = false;
-			else
-				smartbms_wake(e, at);
-		}
-		if (r == SMARTBMS_REASON_NONE && c->alt_oc_off)
-			r = SMARTBMS_REASON_OVERCURRENT;
+	/*
+	 * BMS-ALT-3: above what regulation can correct, the path opens and is
+	 * retried SMARTBMS_OC_RETRY_MS later. Without a setpoint output that
+	 * is the limit itself, at once; with one, the limit plus the
+	 * regulator's authority for SMARTBMS_OC_HOLD_MS (a power stage that
+	 * does not follow its setpoint).
+	 */
+	trip = limit;
+	if (c->board.has_setpoint)
+		trip = limit / 100 * (100 + SMARTBMS_REG_TRIM_PCT);
+	over = r == SMARTBMS_REASON_NONE && c->alt_on &&
+	       c->ch[SMARTBMS_CH_IALT].val > (s32)trip;
+	if (smartbms_held(e, over, &c->alt_over_since_ms,
+			  c->board.has_setpoint ? SMARTBMS_OC_HOLD_MS : 0)) {
+		c->alt_oc_off = true;
+		c->alt_oc_since_ms = e->now;
+		c->alt_over_since_ms = SMARTBMS_NEVER;
 	}
+	if (c->alt_oc_off) {
+		u64 at = c->alt_oc_since_ms + SMARTBMS_OC_RETRY_MS;
+
+		if (e->now >= at)
+			c->alt_oc_off = false;
+		else
+			smartbms_wake(e, at);
+	}
+	if (r == SMARTBMS_REASON_NONE && c->alt_oc_off)
+		r = SMARTBMS_REASON_OVERCURRENT;
 
 	c->alt_on = r == SMARTBMS_REASON_NONE;
 	if (!c->alt_on)

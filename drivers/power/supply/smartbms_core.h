@@ -231,6 +231,7 @@ struct smartbms_core {
 	u64 alt_good_since_ms;		/* vstart > 13 V and > vbat since */
 	bool alt_oc_off;		/* no setpoint: off for overcurrent */
 	u64 alt_oc_since_ms;		/* when it went off */
+	u64 alt_over_since_ms;		/* above the trip level since */
 	bool alt_on;			/* alternator-enable level */
 	s32 alt_trim_ua;		/* regulator integral, micro-amps */
 };

@@ -639,6 +639,49 @@ static void smartbms_test_alt_3_setpoint(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, g->r.setpoint_ma, 0U);
 }
 
+/*
+ * BMS-ALT-3 with a setpoint: a power stage that does not follow it (above
+ * the limit plus the regulator's 25 % authority for 500 ms) opens the
+ * path, retried 5 s later; a shorter excursion does not.
+ */
+static void smartbms_test_alt_3_setpoint_trip(struct kunit *test)
+{
+	const struct smartbms_fuse_case *p = test->param_value;
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, true);
+	struct smartbms_settings set = g->c.set;
+	u32 trip = p->limit / 100 * 125;
+
+	set.fuse = p->fuse;
+	KUNIT_EXPECT_EQ(test, smartbms_core_set(&g->c, &set), 0);
+	smartbms_rig_engine(g, 0);
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+	/* exactly at the trip level: regulated, never opened */
+	g->s.val[SMARTBMS_CH_IALT] = trip;
+	smartbms_rig_run(g, 5020, 7000, 20);
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+	/* 1 mA above it for 480 ms, then back: still on */
+	g->s.val[SMARTBMS_CH_IALT] = trip + 1;
+	smartbms_rig_run(g, 7020, 7500, 20);
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+	g->s.val[SMARTBMS_CH_IALT] = p->limit;
+	smartbms_rig_step(g, 7520);
+	/* above it for 500 ms: off with the over-current reason */
+	g->s.val[SMARTBMS_CH_IALT] = trip + 1;
+	smartbms_rig_run(g, 7540, 8020, 20);
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+	smartbms_rig_step(g, 8040);
+	KUNIT_EXPECT_FALSE(test, OUT(g, ALT));
+	KUNIT_EXPECT_EQ(test, g->r.reason[SMARTBMS_OUT_ALT],
+			SMARTBMS_REASON_OVERCURRENT);
+	KUNIT_EXPECT_EQ(test, g->r.setpoint_ma, 0U);
+	/* retried exactly 5 s later */
+	g->s.val[SMARTBMS_CH_IALT] = 0;
+	smartbms_rig_step(g, 13039);
+	KUNIT_EXPECT_FALSE(test, OUT(g, ALT));
+	smartbms_rig_step(g, 13040);
+	KUNIT_EXPECT_TRUE(test, OUT(g, ALT));
+}
+
 /* ---- BMS-ALT-4, BMS-TMP-1 ---- */
 
 static void smartbms_test_alt_4_blockers(struct kunit *test)
@@ -1496,6 +1539,8 @@ static struct kunit_case smartbms_core_test_cases[] = {
 	KUNIT_CASE_PARAM(smartbms_test_alt_3_fuse_table,
 			 smartbms_fuse_gen_params),
 	KUNIT_CASE_PARAM(smartbms_test_alt_3_setpoint,
+			 smartbms_fuse_gen_params),
+	KUNIT_CASE_PARAM(smartbms_test_alt_3_setpoint_trip,
 			 smartbms_fuse_gen_params),
 	KUNIT_CASE(smartbms_test_alt_4_blockers),
 	KUNIT_CASE_PARAM(smartbms_test_tmp_1_overtemp, smartbms_temp_gen_params),

@@ -83,8 +83,10 @@ dtc -q -I dts -O dtb -o "$work/board.dtb" "$work/board.dts" || die "the board de
 # The smartbms node must satisfy the binding (dt-schema; errors reported
 # for other nodes of QEMU's tree are not ours).
 dt_ok() {
-	local out=$work/validate.out kb
-	kb=$(ls -d "$cache"/src/*/linux-source-6.1/Documentation/devicetree/bindings 2>/dev/null | head -n 1)
+	local out=$work/validate.out kb='' d
+	for d in "$cache"/src/*/linux-source-6.1/Documentation/devicetree/bindings; do
+		[ -d "$d" ] && kb=$d
+	done
 	# a second schema besides ours keeps dt-schema 2022.08 from tripping
 	# over its own property-type table
 	dt-mk-schema -j "$binding" ${kb:+"$kb/iio/adc/ti,ads1015.yaml"} >"$work/schema.json" 2>"$out" || { cat "$out"; return 1; }
@@ -102,9 +104,18 @@ else
 	dt_bad=1
 fi
 
+# The selftests' helper programs (selftests/*.c), static for arm64, into
+# the work dir: the tree's selftests/bin holds the x86_64 ones.
 make -s -C "$top/selftests" bins >/dev/null
+mkdir -p "$work/bin"
+for c in "$top"/selftests/*.c; do
+	[ -f "$c" ] || continue
+	b=$(basename "$c" .c)
+	${cross}gcc -O2 -Wall -Wextra -static -o "$work/bin/$b" "$c" ||
+		die "selftest helper $b does not build for arm64"
+done
 mods=("$work"/src/drivers/power/supply/*.ko "$work"/src/tools/testing/sim/*.ko)
-INITRAMFS_BUSYBOX=$busybox INITRAMFS_HOST_BINS=0 \
+INITRAMFS_BUSYBOX=$busybox INITRAMFS_HOST_BINS=0 INITRAMFS_GUEST_BINS=$work/bin \
 	"$testing/vm/mkinitramfs.sh" "$work/initramfs.cpio.gz" "$script" "${mods[@]}"
 
 log=${VM_LOG:-$work/console.log}

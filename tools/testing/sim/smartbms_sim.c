@@ -230,7 +230,6 @@ static const struct iio_info smartbms_sim_iio_info = {
 	.write_raw = smartbms_sim_write_raw,
 };
 
-
 static struct iio_map smartbms_sim_maps[ARRAY_SIZE(smartbms_sim_channels) + 1];
 
 static void smartbms_sim_build_maps(void)

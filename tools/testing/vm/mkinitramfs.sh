@@ -9,7 +9,8 @@
 # Environment, for a guest of another arch (tools/testing/arm64/run.sh):
 # INITRAMFS_BUSYBOX (busybox to carry, default /bin/busybox) and
 # INITRAMFS_HOST_BINS=0 (leave out the host's executables: libiio and
-# libgpiod tools, smartbmsctl and its guest tests).
+# libgpiod tools, smartbmsctl and its guest tests), INITRAMFS_GUEST_BINS
+# (a directory of static executables built for the guest, put on its PATH).
 set -euo pipefail
 
 out=$1 script=$2
@@ -56,6 +57,11 @@ for b in "$top"/selftests/bin/*; do
 	[ -f "$b" ] && add_bin "$b"
 done
 
+if [ -n "${INITRAMFS_GUEST_BINS:-}" ]; then
+	for b in "$INITRAMFS_GUEST_BINS"/*; do
+		[ -f "$b" ] && install -m 0755 "$b" "$root/usr/bin/"
+	done
+fi
 install -m 0755 "$top/tools/testing/sim/smartbms-sim" "$root/usr/local/bin/smartbms-sim"
 if [ -d "$top/selftests" ]; then
 	cp -r "$top/selftests/." "$root/selftests/"
