@@ -4,11 +4,15 @@
  * the opposite of its resting level for PULSE, then back.
  *
  *   gpio-flap [-p PERIOD_US] [-w PULSE_US] [-d DURATION_MS] [-m LIMIT_US]
- *             SIM_GPIO_DIR...
+ *             [-t] SIM_GPIO_DIR...
+ *
+ * -t writes "edge" to the ftrace marker before every change, so that a
+ * trace times each edge (tools/testing/bench.sh).
  *
  * SIM_GPIO_DIR is a gpio-sim line directory (.../gpiochipN/sim_gpioM); its
  * "pull" file is written, its current "pull" is the resting level. Timing
- * uses clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME). Prints one line:
+ * uses clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME), finished by a
+ * yielding busy wait where timers are coarse. Prints one line:
  *   pulses=N edges=N rate_hz=R mean_pulse_us=U max_pulse_us=U over_limit=N
  * where a pulse is measured from before its first write to after its
  * restoring write, and over_limit counts pulses not shorter than LIMIT_US
@@ -17,6 +21,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +35,70 @@ static long long ns_of(const struct timespec *t)
 	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
 }
 
+/*
+ * A guest whose clocksource is jiffies (a tinyconfig kernel under TCG)
+ * reads CLOCK_MONOTONIC in 4 ms steps. There the TSC, calibrated against
+ * it, gives the sub-millisecond time; elsewhere clock_gettime() does.
+ */
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+static double tsc_ns_per_tick;
+static long long tsc_base_ns;
+static unsigned long long tsc_base;
+
+static long long raw_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return ns_of(&t);
+}
+
+static long long edge_ns(unsigned long long *tsc)	/* the next clock step */
+{
+	long long a = raw_ns(), b;
+
+	while ((b = raw_ns()) == a)
+		;
+	*tsc = __rdtsc();
+	return b;
+}
+
+static void clock_setup(void)
+{
+	unsigned long long t0, t1;
+	long long a, b, c, d;
+
+	a = raw_ns();
+	b = raw_ns();
+	c = edge_ns(&t0);
+	if (c - a < 100000 && b - a < 100000)
+		return;			/* a fine clock: use it */
+	d = c;
+	while (d - c < 200000000LL)	/* 200 ms */
+		d = edge_ns(&t1);
+	tsc_ns_per_tick = (double)(d - c) / (double)(t1 - t0);
+	tsc_base = t0;
+	tsc_base_ns = c;
+}
+
+static void now_ts(struct timespec *t)
+{
+	long long ns;
+
+	if (!tsc_ns_per_tick) {
+		clock_gettime(CLOCK_MONOTONIC, t);
+		return;
+	}
+	ns = tsc_base_ns + (long long)((double)(__rdtsc() - tsc_base) * tsc_ns_per_tick);
+	t->tv_sec = ns / 1000000000LL;
+	t->tv_nsec = ns % 1000000000LL;
+}
+#else
+static void clock_setup(void) { }
+static void now_ts(struct timespec *t) { clock_gettime(CLOCK_MONOTONIC, t); }
+#endif
+
 static void ts_add(struct timespec *t, long long ns)
 {
 	long long v = ns_of(t) + ns;
@@ -38,10 +107,40 @@ static void ts_add(struct timespec *t, long long ns)
 	t->tv_nsec = v % 1000000000LL;
 }
 
+/*
+ * Sleep until @t. Where the kernel's timers are coarse (a TCG guest
+ * without high-resolution timers sleeps in whole jiffies), the last
+ * stretch is a busy wait that yields, so sub-millisecond timing holds.
+ */
+static long long coarse_ns;
+
+static void sleep_until(const struct timespec *t)
+{
+	struct timespec now, d;
+	long long ns;
+
+	now_ts(&now);
+	ns = ns_of(t) - ns_of(&now) - coarse_ns;
+	if (ns > 0) {
+		/* relative: now_ts() may be the TSC, not CLOCK_MONOTONIC */
+		d.tv_sec = ns / 1000000000LL;
+		d.tv_nsec = ns % 1000000000LL;
+		nanosleep(&d, NULL);
+	}
+	do {
+		sched_yield();
+		now_ts(&now);
+	} while (ns_of(&now) < ns_of(t));
+}
+
+static int marker_fd = -1;
+
 static int put(int fd, const char *s)
 {
 	size_t n = strlen(s);
 
+	if (marker_fd >= 0 && write(marker_fd, "edge", 4) < 0)
+		return -1;
 	return pwrite(fd, s, n, 0) == (ssize_t)n ? 0 : -1;
 }
 
@@ -53,14 +152,21 @@ int main(int argc, char **argv)
 	long long pulses = 0, max_ns = 0, sum_ns = 0, over = 0, t_end;
 	struct timespec next, now, a, b, start;
 
-	while ((opt = getopt(argc, argv, "p:w:d:m:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:w:d:m:t")) != -1) {
 		switch (opt) {
 		case 'p': period_us = atol(optarg); break;
 		case 'w': pulse_us = atol(optarg); break;
 		case 'd': dur_ms = atol(optarg); break;
 		case 'm': limit_us = atol(optarg); break;
+		case 't':
+			marker_fd = open("/sys/kernel/tracing/trace_marker", O_WRONLY);
+			if (marker_fd < 0) {
+				perror("gpio-flap: trace_marker");
+				return 1;
+			}
+			break;
 		default:
-			fprintf(stderr, "usage: gpio-flap [-p PERIOD_US] [-w PULSE_US] [-d DURATION_MS] [-m LIMIT_US] SIM_GPIO_DIR...\n");
+			fprintf(stderr, "usage: gpio-flap [-p PERIOD_US] [-w PULSE_US] [-d DURATION_MS] [-m LIMIT_US] [-t] SIM_GPIO_DIR...\n");
 			return 2;
 		}
 	}
@@ -86,11 +192,23 @@ int main(int argc, char **argv)
 		glitch[n] = strcmp(rest[n], "pull-up") ? "pull-up" : "pull-down";
 	}
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	clock_setup();
+	/* how late a 100 us sleep wakes up: the timer granularity */
+	for (i = 0; i < 3; i++) {
+		struct timespec t0, t1, d = { 0, 100000 };
+
+		now_ts(&t0);
+		nanosleep(&d, NULL);
+		now_ts(&t1);
+		if (ns_of(&t1) - ns_of(&t0) + 1000000 > coarse_ns)
+			coarse_ns = ns_of(&t1) - ns_of(&t0) + 1000000;
+	}
+
+	now_ts(&start);
 	t_end = ns_of(&start) + dur_ms * 1000000LL;
 	next = start;
 	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &a);
+		now_ts(&a);
 		if (ns_of(&a) >= t_end)
 			break;
 		for (i = 0; i < n; i++)
@@ -100,12 +218,12 @@ int main(int argc, char **argv)
 			struct timespec until = a;
 
 			ts_add(&until, pulse_us * 1000LL);
-			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL);
+			sleep_until(&until);
 		}
 		for (i = 0; i < n; i++)
 			if (put(fd[i], rest[i]))
 				goto err;
-		clock_gettime(CLOCK_MONOTONIC, &b);
+		now_ts(&b);
 		pulses++;
 		sum_ns += ns_of(&b) - ns_of(&a);
 		if (ns_of(&b) - ns_of(&a) > max_ns)
@@ -113,12 +231,12 @@ int main(int argc, char **argv)
 		if (ns_of(&b) - ns_of(&a) >= limit_us * 1000LL)
 			over++;
 		ts_add(&next, period_us * 1000LL);
-		clock_gettime(CLOCK_MONOTONIC, &now);
+		now_ts(&now);
 		if (ns_of(&next) < ns_of(&now))
 			next = now;	/* late: do not try to catch up in a burst */
-		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+		sleep_until(&next);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	now_ts(&now);
 	printf("pulses=%lld edges=%lld rate_hz=%.0f mean_pulse_us=%lld max_pulse_us=%lld over_limit=%lld\n",
 	       pulses, pulses * 2 * n,
 	       pulses * 1e9 / (double)(ns_of(&now) - ns_of(&start)),

@@ -382,6 +382,9 @@ int smartbms_core_set(struct smartbms_core *c,
 {
 	if (!smartbms_settings_valid(set))
 		return -EINVAL;
+	/* BMS-ALT-3: a new fuse row is a new target, the trim starts over */
+	if (set->fuse != c->set.fuse)
+		c->alt_trim_ua = 0;
 	c->set = *set;
 	return 0;
 }

@@ -632,6 +632,13 @@ static void smartbms_test_alt_3_setpoint(struct kunit *test)
 	smartbms_rig_run(g, 5040, 15000, 20);
 	KUNIT_EXPECT_GT(test, g->r.setpoint_ma, p->limit);
 	KUNIT_EXPECT_LE(test, g->r.setpoint_ma, p->limit + p->limit / 4);
+	/* another fuse row: regulation starts over from its limit */
+	set.fuse = p->fuse == SMARTBMS_FUSE_125 ? SMARTBMS_FUSE_100 :
+						 SMARTBMS_FUSE_125;
+	KUNIT_EXPECT_EQ(test, smartbms_core_set(&g->c, &set), 0);
+	g->s.val[SMARTBMS_CH_IALT] = smartbms_fuse_limit_ma(set.fuse);
+	smartbms_rig_step(g, 15000);
+	KUNIT_EXPECT_EQ(test, g->r.setpoint_ma, smartbms_fuse_limit_ma(set.fuse));
 	g->s.in[SMARTBMS_IN_ATC] = false;
 	smartbms_rig_step(g, 15100);
 	smartbms_rig_step(g, 15120);

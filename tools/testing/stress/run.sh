@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The stress tests, from the host:
+#   run.sh [--long]
+# - default kernel: selftests/smartbms_badinput.sh and smartbms_faults.sh
+#   (--long: 10 s of flapping per line, 100 fuzz rounds per blob);
+# - debug kernel (KASAN, lockdep, kmemleak): lifecycle.sh, 20 cycles of
+#   unbind/bind + unload/load under readers (--long or STRESS_LONG=1: 200;
+#   CYCLES=N sets any number).
+# Prints the guests' TAP and a closing "N passed, N failed"; exits non-zero
+# when a test failed or a guest did not finish.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+long=${STRESS_LONG:-0}
+[ "${1:-}" = --long ] && long=1
+cycles=${CYCLES:-$([ "$long" = 1 ] && echo 200 || echo 20)}
+
+make -s -C "$top" tools >/dev/null || exit 1
+make -s -C "$top/selftests" bins >/dev/null || exit 1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+rc=0 log=$work/all.log
+
+cat > "$work/default.sh" <<EOS
+#!/bin/sh
+export STRESS_LONG=$long
+cd /selftests || exit 1
+rc=0
+for t in smartbms_badinput.sh smartbms_faults.sh; do
+	echo "# stress: \$t"
+	sh ./\$t > /tmp/\$t.out 2>&1; r=\$?
+	cat /tmp/\$t.out
+	[ \$r = 0 ] || { rc=1; grep -q '^not ok' /tmp/\$t.out || echo "not ok 1 - \$t exited with status \$r"; }
+done
+exit \$rc
+EOS
+{ echo '#!/bin/sh'; echo "CYCLES=$cycles"; cat "$here/lifecycle.sh"; } > "$work/debug.sh"
+
+run() {	# NAME SCRIPT KERNEL
+	local start r
+	echo "# stress: $1 on the $3 kernel"
+	start=$(date +%s)
+	VM_TIMEOUT=${VM_TIMEOUT:-3600} "$top/tools/testing/vm/run-vm.sh" "$2" "$3" 2>&1 |
+		tr -d '\r' | grep -a -v -E 'SeaBIOS|Booting from|^.\[\?' | tee -a "$log"
+	r=${PIPESTATUS[0]}
+	echo "# stress: $1 took $(( $(date +%s) - start )) s (exit $r)"
+	if [ "$r" != 0 ]; then
+		rc=1
+		grep -aq '^not ok' "$log" || { echo "not ok - $1: guest exited with status $r" | tee -a "$log"; }
+	fi
+}
+run "bad input and faults" "$work/default.sh" default
+run "lifecycle ($cycles cycles)" "$work/debug.sh" debug
+
+p=$(grep -a -cE '^ok [0-9]+' "$log")
+f=$(grep -a -cE '^not ok' "$log")
+echo "$p passed, $f failed"
+[ "$rc" = 0 ] && [ "$f" = 0 ]
