@@ -12,10 +12,10 @@ show() {
 	echo "=================================================================="
 	echo "== $*"
 	echo "=================================================================="
-	echo "\$ grep . $P/* (cat of every attribute)"
+	echo "\$ cat $P/*   (one line per attribute)"
 	for f in "$P"/*; do
 		[ -f "$f" ] && [ -r "$f" ] || continue
-		case "$(basename "$f")" in uevent) continue ;; esac
+		case "$(basename "$f")" in uevent|factory_reset) continue ;; esac
 		printf '  %-28s %s\n' "$(basename "$f")" "$(cat "$f" 2>&1)"
 	done
 	echo "\$ smartbmsctl status"
@@ -45,8 +45,8 @@ sleep 0.3
 show "2. The integrator fits the 100 A fuse: smartbmsctl set fuse 100"
 
 echo
-echo "== 3. The engine starts: the starter side rises to 14.1 V"
-sim set vstart 14.1
+echo "== 3. The engine starts: the starter side rises to 14.4 V"
+sim set vstart 14.4
 echo "   (the alternator path closes after 5 s above 13.0 V: BMS-ALT-2)"
 sleep 5.5
 # The alternator follows the current setpoint the BMS regulates: a plant
