@@ -49,7 +49,7 @@ p99_of() { sed -n 's/.* p99 \([0-9.]*\) us.*/\1/p'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }'; }
 
 chip_base() {	# LABEL: first GPIO number of the chip
-	sed -n "s/^gpiochip[0-9]*: GPIOs \([0-9]*\)-.*, $1:.*/\1/p" /sys/kernel/debug/gpio | head -n 1
+	sed -n "s/^gpiochip[0-9]*: GPIOs \([0-9]*\)-[0-9]*, parent: [^,]*, $1[,:].*/\1/p" /sys/kernel/debug/gpio | head -n 1
 }
 irq_of() { awk -v n="$1" '$NF == n { sub(":", "", $1); print $1; exit }' /proc/interrupts; }
 sim_dir() { ls -d /sys/devices/platform/gpio-sim/gpiochip*/sim_gpio"$1"; }

@@ -407,11 +407,13 @@ static struct gpiod_lookup_table *smartbms_sim_make_gpio_table(void)
 
 	t->dev_id = "smartbms";
 	for (i = 0; i < SMARTBMS_SIM_NLINES; i++) {
+		struct gpiod_lookup l = GPIO_LOOKUP(SMARTBMS_SIM_GPIO_LABEL, i,
+						    smartbms_sim_line_names[i],
+						    GPIO_ACTIVE_HIGH);
+
 		if (!optional && smartbms_sim_line_optional(i))
 			continue;
-		t->table[n++] = (struct gpiod_lookup)
-			GPIO_LOOKUP(SMARTBMS_SIM_GPIO_LABEL, i,
-				    smartbms_sim_line_names[i], GPIO_ACTIVE_HIGH);
+		t->table[n++] = l;
 	}
 	return t;
 }
@@ -458,11 +460,9 @@ static void smartbms_sim_build_props(void)
 		if (*field) {
 			if (i == 1 && !kstrtou32(field, 10, &uv))
 				smartbms_sim_bms_props[n++] =
-					(struct property_entry)
 					PROPERTY_ENTRY_U32(keys[i], uv);
 			else if (i != 1)
 				smartbms_sim_bms_props[n++] =
-					(struct property_entry)
 					PROPERTY_ENTRY_STRING(keys[i], field);
 		}
 		i++;
