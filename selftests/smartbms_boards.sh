@@ -5,6 +5,7 @@
 # (BMS-ALT-3 on/off). Each reloads the simulated board with its options.
 . "$(dirname "$0")/lib.sh"
 require_bms
+board_in_dt && ksft_skip "the board comes from the device tree: no other boards to load"
 
 board() {	# smartbms_sim options...
 	rmmod smartbms 2>/dev/null

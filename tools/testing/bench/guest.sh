@@ -11,6 +11,9 @@ require_bms
 reset_bms
 echo 0 > "$PSY/debounce_ms"
 echo 8192 > $T/buffer_size_kb
+# sched_clock (the TSC): fine-grained even where the TSC clocksource was
+# refused under TCG and the default "global" clock ticks in jiffies
+echo local > $T/trace_clock
 
 tr_begin() {	# EVENT[:FILTER]...: a fresh trace with just these events
 	echo 0 > $T/tracing_on
@@ -69,9 +72,19 @@ echo "# smartbms bench: kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) 
 # ---- 1. input edge -> output, the driver --------------------------------
 CHG=$(( $(chip_base smartbms-sim) + 7 ))
 IRQ=$(irq_of allowed-to-charge)
-tr_begin "irq/irq_handler_entry:irq == $IRQ" "gpio/gpio_value:gpio == $CHG && get == 0"
+tr_begin "irq/irq_handler_entry:irq == $IRQ" "gpio/gpio_value:gpio == $CHG && get == 0" \
+	workqueue/workqueue_execute_start workqueue/workqueue_execute_end
 gpio-flap -t -p 10000 -w 5000 -d $((EDGES * 5 + 50)) -m 1000000 "$(sim_dir 0)" > /tmp/flap.txt
 tr_end
+# the slow edges: how many met the sampling work (which holds the lock)
+awk '
+{ ts = ""; for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { ts = substr($i, 1, length($i) - 1); ev = $(i + 1); break } }
+ts == "" { next }
+ev == "workqueue_execute_start:" && /smartbms_work/ { inwork = 1; w = $(NF - 2); if (t0 != "") hit = 1 }
+ev == "workqueue_execute_end:" && $(NF - 2) == w { inwork = 0 }
+ev == "irq_handler_entry:" { if (t0 == "") { t0 = ts; hit = inwork } }
+ev == "gpio_value:" && / set / && t0 != "" { l = (ts - t0) * 1e6; if (l > 500) { slow++; if (hit) shit++ } ; t0 = "" }
+END { printf "# driver: %d edges slower than 500 us, %d of them overlapping a smartbms_work run\n", slow, shit }' /tmp/trace.txt
 lat irq_handler_entry | stats "driver reaction" > /tmp/drv_irq.txt
 lat tracing_mark_write | stats "driver write->output" > /tmp/drv_mark.txt
 echo "reaction p99 (driver: irq of allowed-to-charge -> charge-disconnect set, debounce 0): $(cat /tmp/drv_irq.txt)"

@@ -42,7 +42,7 @@ run() {	# NAME SCRIPT KERNEL
 	local start r
 	echo "# stress: $1 on the $3 kernel"
 	start=$(date +%s)
-	VM_TIMEOUT=${VM_TIMEOUT:-3600} "$top/tools/testing/vm/run-vm.sh" "$2" "$3" 2>&1 |
+	VM_TIMEOUT=${VM_TIMEOUT:-$([ "$long" = 1 ] && echo 5400 || echo 1200)} "$top/tools/testing/vm/run-vm.sh" "$2" "$3" 2>&1 |
 		tr -d '\r' | grep -a -v -E 'SeaBIOS|Booting from|^.\[\?' | tee -a "$log"
 	r=${PIPESTATUS[0]}
 	echo "# stress: $1 took $(( $(date +%s) - start )) s (exit $r)"
