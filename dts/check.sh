@@ -33,42 +33,13 @@ boards=(
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# shellcheck source=../tools/testing/tap.sh
+. "$here/../tools/testing/tap.sh"
 
-npass=0
-nfail=0
-ntest=0
 
-ok() { ntest=$((ntest + 1)); npass=$((npass + 1)); echo "ok $ntest - $*"; }
-not_ok() { ntest=$((ntest + 1)); nfail=$((nfail + 1)); echo "not ok $ntest - $*"; }
-diag() { sed 's/^/# /' "$@"; }
 die() { echo "Bail out! $*"; echo "0 passed, 1 failed"; exit 1; }
 
-# check NAME CMD...: one TAP line; the command's output shown on failure
-check() {
-	local name=$1 log=$work/log
-	shift
-	if "$@" >"$log" 2>&1; then
-		ok "$name"
-		return 0
-	fi
-	not_ok "$name"
-	diag "$log"
-	return 1
-}
 
-apt_install() {
-	local missing=() p
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-			grep -q 'install ok installed' || missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	echo "# installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 && return 0
-	apt-get update >/dev/null 2>&1
-	apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1
-}
 
 # The kernel source: the lead's unpacked build cache when present,
 # otherwise only the parts needed here, from linux-source-6.1.
@@ -77,7 +48,7 @@ find_source() {
 	for s in "$cache"/src/*/linux-source-6.1; do
 		[ -f "$s/include/dt-bindings/gpio/gpio.h" ] && { echo "$s"; return 0; }
 	done
-	apt_install linux-source-6.1 xz-utils || return 1
+	"$here/../tools/testing/install-deps.sh" --packages linux-source-6.1 xz-utils || return 1
 	local ver
 	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 	s=$cache/dts-src/$ver/linux-source-6.1
@@ -188,7 +159,7 @@ validate() {
 }
 
 cd "$root" || die "no tree at $root"
-apt_install device-tree-compiler dt-schema cpp yamllint || die "cannot install dt tools"
+"$here/../tools/testing/install-deps.sh" --packages device-tree-compiler dt-schema cpp yamllint || die "cannot install dt tools"
 src=$(find_source) || die "no linux-source-6.1"
 echo "# kernel source: $src"
 
@@ -258,6 +229,4 @@ for b in "${boards[@]}"; do
 			validate "$work/$name-deb-ovl.dtb" "$nodes"
 done
 
-echo "1..$ntest"
-echo "$npass passed, $nfail failed"
-[ "$nfail" -eq 0 ]
+finish

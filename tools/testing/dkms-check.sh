@@ -10,49 +10,14 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source=tap.sh
+. "$here/tap.sh"
 work=$(mktemp -d)
 
-npass=0
-nfail=0
-ntest=0
 
-ok() { ntest=$((ntest + 1)); npass=$((npass + 1)); echo "ok $ntest - $*"; }
-not_ok() { ntest=$((ntest + 1)); nfail=$((nfail + 1)); echo "not ok $ntest - $*"; }
-diag() { sed 's/^/# /' "$@"; }
 
-finish() {
-	echo "1..$ntest"
-	echo "$npass passed, $nfail failed"
-	[ "$nfail" -eq 0 ]
-	exit
-}
 
-# check NAME CMD...: one TAP line; the command's output shown on failure
-check() {
-	local name=$1
-	shift
-	if "$@" >"$work/log" 2>&1; then
-		ok "$name"
-		return 0
-	fi
-	not_ok "$name"
-	diag "$work/log"
-	return 1
-}
 
-install_missing() {
-	local missing=() p
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-			grep -q 'install ok installed' || missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	echo "# installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 && return 0
-	apt-get update >/dev/null 2>&1
-	apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1
-}
 
 # The kernel release of the headers linux-headers-amd64 points at.
 headers_release() {
@@ -83,7 +48,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! install_missing dkms linux-headers-amd64; then
+if ! "$here/install-deps.sh" --packages dkms linux-headers-amd64; then
 	not_ok "dkms and linux-headers-amd64 are installed"
 	finish
 fi

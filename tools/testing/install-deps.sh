@@ -3,9 +3,15 @@
 #
 # Install the Debian packages a step needs, only when some are missing.
 #   install-deps.sh kernel|vm|host|lint|tools|arm64|stock|dt ...
+#   install-deps.sh --packages NAME...
 set -euo pipefail
 
 pkgs=()
+if [ "${1:-}" = --packages ]; then
+	shift
+	pkgs=("$@")
+	set --
+fi
 for group in "$@"; do
 	case "$group" in
 	kernel) pkgs+=(linux-source-6.1 build-essential flex bison bc libelf-dev libssl-dev xz-utils kmod cpio) ;;

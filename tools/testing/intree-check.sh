@@ -13,36 +13,16 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source=tap.sh
+. "$here/tap.sh"
 cache=${SMARTBMS_CACHE:-/var/cache/smartbms}
 jobs=$(nproc)
 sup=drivers/power/supply
 
-npass=0
-nfail=0
-ntest=0
 
-ok() { ntest=$((ntest + 1)); npass=$((npass + 1)); echo "ok $ntest - $*"; }
-not_ok() { ntest=$((ntest + 1)); nfail=$((nfail + 1)); echo "not ok $ntest - $*"; }
 
-finish() {
-	echo "1..$ntest"
-	echo "$npass passed, $nfail failed"
-	[ "$nfail" -eq 0 ]
-	exit
-}
 
 # check NAME CMD...: one TAP line; the tail of the output on failure
-check() {
-	local name=$1
-	shift
-	if "$@" >"$log" 2>&1; then
-		ok "$name"
-		return 0
-	fi
-	not_ok "$name"
-	tail -n 40 "$log" | sed 's/^/# /'
-	return 1
-}
 
 src=
 for s in "$cache"/src/*/linux-source-6.1; do

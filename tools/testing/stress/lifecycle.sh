@@ -61,8 +61,8 @@ reader_iio() {	# stream the buffer: iio_readdev where it is, else /dev
 writer() {
 	i=0
 	while [ ! -e $stop ]; do
-		echo $((i % 50)) > $PSY/debounce_ms 2>/dev/null
-		echo $((100 + i % 3 * 50)) > $PSY/poll_interval_ms 2>/dev/null
+		echo $((i % 50)) 2>/dev/null > $PSY/debounce_ms
+		echo $((100 + i % 3 * 50)) 2>/dev/null > $PSY/poll_interval_ms
 		i=$((i + 1)); echo $i > /tmp/count.writer
 		usleep 50000
 	done
