@@ -42,17 +42,19 @@ reader_sysfs() {
 		usleep "${READER_PAUSE_US:-10000}"
 	done
 }
-reader_iio() {	# stream the buffer: iio_readdev where it is, else /dev
+reader_iio() {	# stream the buffer through /dev/iio:deviceN (IIO_READER=iio_readdev: libiio)
 	i=0 bytes=0
 	while [ ! -e $stop ]; do
 		d=$(iio_dev) || { usleep 20000; continue; }
-		if command -v iio_readdev > /dev/null; then
+		if [ "${IIO_READER:-dev}" = iio_readdev ]; then
 			b=$(timeout -s KILL 3 iio_readdev -b 1 -s 4 smartbms 2>/dev/null | wc -c)
 		else
-			for e in "$d"/scan_elements/*_en; do echo 1 > "$e"; done 2>/dev/null
-			echo 1 > "$d/buffer/enable" 2>/dev/null
+			{
+				for e in "$d"/scan_elements/*_en; do echo 1 > "$e"; done
+				echo 1 > "$d/buffer/enable"
+			} 2>/dev/null
 			b=$(timeout -s KILL 1 cat "/dev/$(basename "$d")" 2>/dev/null | wc -c)
-			echo 0 > "$d/buffer/enable" 2>/dev/null
+			echo 0 2>/dev/null > "$d/buffer/enable"
 		fi
 		bytes=$((bytes + ${b:-0}))
 		i=$((i + 1)); echo "$i $bytes" > /tmp/count.iio
