@@ -153,22 +153,25 @@ static u32 smartbms_input_mask(const struct smartbms_sample *s)
 	return mask;
 }
 
-/* Read the analog channels into the sample; errors leave chan_ok clear. */
-static void smartbms_read_analog(struct smartbms *bms)
+/*
+ * Read the analog channels; errors leave their bit of @ok clear. Called
+ * without bms->lock: the channels and the calibration are fixed after
+ * probe, and an ADC read may be slow (a bus transfer), which must not
+ * hold up the IRQ thread's reaction to an input edge.
+ */
+static void smartbms_read_analog(struct smartbms *bms, s32 *val, u32 *ok)
 {
-	struct smartbms_sample *s = &bms->sample;
-	int i, ret, val;
+	int i, ret, v;
 
+	*ok = 0;
 	for (i = 0; i < SMARTBMS_CH_NUM; i++) {
 		if (!bms->chan[i])
 			continue;
-		ret = iio_read_channel_processed(bms->chan[i], &val);
-		if (ret < 0) {
-			s->chan_ok &= ~BIT(i);
+		ret = iio_read_channel_processed(bms->chan[i], &v);
+		if (ret < 0)
 			continue;
-		}
-		s->val[i] = smartbms_calibrate(&bms->cal, i, val);
-		s->chan_ok |= BIT(i);
+		val[i] = smartbms_calibrate(&bms->cal, i, v);
+		*ok |= BIT(i);
 	}
 }
 
@@ -397,14 +400,26 @@ static void smartbms_work(struct work_struct *work)
 	struct smartbms *bms = container_of(to_delayed_work(work),
 					    struct smartbms, work);
 	struct smartbms_event ev[SMARTBMS_MAX_EVENTS];
-	int n;
+	s32 val[SMARTBMS_CH_NUM];
+	u32 ok;
+	int i, n;
 
+	smartbms_read_analog(bms, val, &ok);
 	mutex_lock(&bms->lock);
 	if (bms->removing) {
 		mutex_unlock(&bms->lock);
 		return;
 	}
-	smartbms_read_analog(bms);
+	for (i = 0; i < SMARTBMS_CH_NUM; i++) {
+		if (!bms->chan[i])
+			continue;
+		if (ok & BIT(i)) {
+			bms->sample.val[i] = val[i];
+			bms->sample.chan_ok |= BIT(i);
+		} else {
+			bms->sample.chan_ok &= ~BIT(i);
+		}
+	}
 	smartbms_read_inputs(bms, bms->polled_inputs);
 	n = smartbms_evaluate_locked(bms, ev);
 	smartbms_iio_push(bms);
