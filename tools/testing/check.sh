@@ -54,6 +54,12 @@ host() {
 	local rc=0
 	make -s -C "$here/host" check || rc=1
 	make -s -C "$top/tools/smartbmsctl" check || rc=1
+	# the committed calibration blob is what the generator makes
+	if make -s -C "$top/firmware" check >/dev/null 2>&1; then
+		echo "1 passed, 0 failed (firmware blob matches mkcal)"
+	else
+		echo "0 passed, 1 failed (firmware blob differs from mkcal)"; rc=1
+	fi
 	return $rc
 }
 
