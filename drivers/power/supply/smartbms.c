@@ -890,9 +890,10 @@ static ssize_t debounce_ms_store(struct device *dev,
 	int ret;
 
 	ret = kstrtou32(buf, 10, &ms);
-	if (ret || ms > SMARTBMS_DEBOUNCE_MAX_MS)
+	if (ret)
 		return -EINVAL;
 
+	/* the range (BMS-IN-1) is the core's to check, with the rest */
 	mutex_lock(&bms->lock);
 	set = bms->core.set;
 	set.debounce_ms = ms;
