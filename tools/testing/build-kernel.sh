@@ -2,9 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build (once per machine) the smartbms test kernel from Debian's
-# linux-source-6.1 and print its build directory on the last line.
+# linux-source-$LINUX and print its build directory on the last line.
 #
-#   build-kernel.sh [default|debug] [x86_64|arm64]
+#   [LINUX=6.1|6.12] build-kernel.sh [default|debug] [x86_64|arm64]
+#
+# LINUX picks the kernel version (default: the newest LTS, 6.12); the
+# fragments are shared, kernel/linux-$LINUX.config adds what only that
+# version's Kconfig needs.
 #
 # The build is cached outside the clone, keyed by the config fragments,
 # the source package version and this script, so a changed fragment
@@ -13,16 +17,22 @@ set -euo pipefail
 
 variant=${1:-default}
 arch=${2:-x86_64}
+linux=${LINUX:-6.12}
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${SMARTBMS_CACHE:-/var/cache/smartbms}
 jobs=$(nproc)
 
 die() { echo "build-kernel: $*" >&2; exit 1; }
 
-"$here/install-deps.sh" kernel
+case "$linux" in
+6.1|6.12) ;;
+*) die "unknown kernel version LINUX='$linux' (6.1|6.12)" ;;
+esac
+LINUX=$linux "$here/install-deps.sh" kernel
 [ "$arch" = arm64 ] && "$here/install-deps.sh" arm64
 
 frags=("$here/kernel/smartbms.config")
+[ -f "$here/kernel/linux-$linux.config" ] && frags+=("$here/kernel/linux-$linux.config")
 case "$variant" in
 default) ;;
 debug) frags+=("$here/kernel/debug.config") ;;
@@ -35,12 +45,12 @@ arm64) karch=arm64; cross=aarch64-linux-gnu-; image=arch/arm64/boot/Image
 *) die "unknown arch '$arch' (x86_64|arm64)" ;;
 esac
 
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+srcver=$(dpkg-query -W -f='${Version}' "linux-source-$linux")
 # Bump when a change to this script changes what gets built.
-recipe=1
+recipe=2
 key=$( { echo "$srcver $arch $variant $recipe"; cat "${frags[@]}"; } | sha256sum | cut -c1-16)
-src=$cache/src/$srcver/linux-source-6.1
-out=$cache/kernel-$arch-$variant-$key
+src=$cache/src/$srcver/linux-source-$linux
+out=$cache/kernel-$linux-$arch-$variant-$key
 
 # A cached kernel needs no lock: it is only ever marked built when done.
 if [ -f "$out/.smartbms-built" ]; then
@@ -52,10 +62,10 @@ mkdir -p "$cache"
 exec 8>"$cache/.src.lock"
 flock 8
 if [ ! -f "$src/.smartbms-unpacked" ]; then
-	echo "build-kernel: unpacking linux-source-6.1 $srcver" >&2
+	echo "build-kernel: unpacking linux-source-$linux $srcver" >&2
 	rm -rf "$cache/src/$srcver"
 	mkdir -p "$cache/src/$srcver"
-	tar -C "$cache/src/$srcver" -xf /usr/src/linux-source-6.1.tar.xz
+	tar -C "$cache/src/$srcver" -xf "/usr/src/linux-source-$linux.tar.xz"
 	touch "$src/.smartbms-unpacked"
 fi
 flock -u 8
@@ -68,7 +78,7 @@ if [ -f "$out/.smartbms-built" ]; then
 	exit 0
 fi
 
-echo "build-kernel: building $arch/$variant kernel in $out" >&2
+echo "build-kernel: building $linux $arch/$variant kernel in $out" >&2
 start=$(date +%s)
 rm -rf "$out"
 mkdir -p "$out"

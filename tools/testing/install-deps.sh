@@ -14,7 +14,7 @@ if [ "${1:-}" = --packages ]; then
 fi
 for group in "$@"; do
 	case "$group" in
-	kernel) pkgs+=(linux-source-6.1 build-essential flex bison bc libelf-dev libssl-dev xz-utils kmod cpio) ;;
+	kernel) pkgs+=("linux-source-${LINUX:-6.12}" build-essential flex bison bc libelf-dev libssl-dev xz-utils kmod cpio) ;;
 	vm) pkgs+=(qemu-system-x86 busybox-static cpio gzip kmod) ;;
 	host) pkgs+=(build-essential libcmocka-dev clang libclang-rt-14-dev valgrind) ;;
 	tools) pkgs+=(libiio-dev libiio-utils iiod libgpiod-dev gpiod pkg-config python3) ;;
