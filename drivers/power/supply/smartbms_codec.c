@@ -65,6 +65,7 @@ static const char * const smartbms_reason_names[SMARTBMS_REASON_NUM] = {
 	[SMARTBMS_REASON_OVERCURRENT] = "overcurrent",
 	[SMARTBMS_REASON_PREALARM] = "prealarm",
 	[SMARTBMS_REASON_CABLE] = "cable",
+	[SMARTBMS_REASON_SETPOINT] = "setpoint",
 };
 
 static const char * const smartbms_output_names[SMARTBMS_OUT_NUM] = {

@@ -111,6 +111,7 @@ enum smartbms_reason {
 	SMARTBMS_REASON_OVERCURRENT,	/* alternator above the fuse limit */
 	SMARTBMS_REASON_PREALARM,	/* pre-alarm signalled or derived */
 	SMARTBMS_REASON_CABLE,		/* E-B32 */
+	SMARTBMS_REASON_SETPOINT,	/* setpoint not written, BMS-ALT-5 */
 	SMARTBMS_REASON_NUM
 };
 
@@ -139,6 +140,7 @@ struct smartbms_sample {
 	bool in[SMARTBMS_IN_NUM];	/* raw (undebounced) line levels */
 	bool calibration_ok;		/* false: E-B30 */
 	bool config_ok;			/* false: E-B31 until factory reset */
+	bool setpoint_fault;		/* the last setpoint write failed */
 };
 
 struct smartbms_result {
@@ -149,6 +151,8 @@ struct smartbms_result {
 	u32 setpoint_ma;		/* alternator current setpoint */
 	u32 alt_limit_ma;		/* current fuse row's limit */
 	bool remote_on;			/* remote terminals and switch combined */
+	bool started;			/* first complete evaluation done */
+	bool first;			/* this step was that evaluation */
 	u64 next_ms;			/* evaluate again no later than this */
 };
 
@@ -226,6 +230,10 @@ struct smartbms_core {
 	struct smartbms_hyst cell_ov;
 	struct smartbms_hyst cell_temp;
 
+	/* E-B33 */
+	u64 vref_bad_since_ms;		/* out of tolerance or unread since */
+	bool vref_latched;		/* raised; held until core_init */
+
 	/* BMS-ALT-1..4 */
 	bool alt_vs_ok;			/* vstart allows the path */
 	u64 alt_good_since_ms;		/* vstart > 13 V and > vbat since */
@@ -246,6 +254,68 @@ int smartbms_core_set(struct smartbms_core *c,
 void smartbms_core_step(struct smartbms_core *c,
 			const struct smartbms_sample *s,
 			struct smartbms_result *r);
+
+/*
+ * What a result means to userspace (smartbms_report.c): the power_supply
+ * status, health and capacity level, the indicators of BMS-LED-1 and the
+ * reason an event names. The driver maps these one to one.
+ */
+enum smartbms_status {
+	SMARTBMS_STATUS_DISCHARGING,
+	SMARTBMS_STATUS_CHARGING,
+	SMARTBMS_STATUS_NOT_CHARGING,
+	SMARTBMS_STATUS_FULL,
+};
+
+enum smartbms_health {
+	SMARTBMS_HEALTH_GOOD,
+	SMARTBMS_HEALTH_CALIBRATION_REQUIRED,
+	SMARTBMS_HEALTH_FAILURE,
+	SMARTBMS_HEALTH_OVERHEAT,
+	SMARTBMS_HEALTH_OVERVOLTAGE,
+	SMARTBMS_HEALTH_COLD,
+	SMARTBMS_HEALTH_HOT,
+};
+
+enum smartbms_level {
+	SMARTBMS_LEVEL_NORMAL,
+	SMARTBMS_LEVEL_CRITICAL,
+	SMARTBMS_LEVEL_LOW,
+	SMARTBMS_LEVEL_FULL,
+};
+
+/* BMS-LED-1: the six indicators, as bits of smartbms_report.leds. */
+enum smartbms_led {
+	SMARTBMS_LED_ACTIVE,		/* first complete evaluation done */
+	SMARTBMS_LED_LINK,		/* the BMS cable loop is closed */
+	SMARTBMS_LED_OVERTEMP,		/* A-B15 */
+	SMARTBMS_LED_CHARGE,		/* Charge Disconnect high */
+	SMARTBMS_LED_LOAD,		/* Load Disconnect high */
+	SMARTBMS_LED_ALT,		/* alternator path closed */
+	SMARTBMS_LED_NUM
+};
+
+struct smartbms_report {
+	enum smartbms_status status;
+	enum smartbms_health health;
+	enum smartbms_level level;
+	u32 leds;			/* BIT(enum smartbms_led): lit */
+};
+
+/* the alternator counts as charging above this current */
+#define SMARTBMS_CHARGING_MA		500
+/* a battery temperature fault below this is "cold", else "hot" */
+#define SMARTBMS_COLD_MC		20000
+
+void smartbms_core_report(const struct smartbms_core *c,
+			  const struct smartbms_result *r,
+			  struct smartbms_report *rep);
+/* The code or reason an event on @out names ("A-B11", "charge-limit"). */
+const char *smartbms_event_reason(const struct smartbms_result *r,
+				  enum smartbms_output out);
+const char *smartbms_led_name(enum smartbms_led led);	/* "active" */
+/* milli-units to micro-units for userspace, saturated to s32 */
+s32 smartbms_milli_to_micro(s32 milli);
 
 /* Tables and names, shared by the driver, the tool and the tests. */
 u32 smartbms_fuse_limit_ma(enum smartbms_fuse fuse);

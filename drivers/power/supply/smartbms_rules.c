@@ -848,6 +848,8 @@ void smartbms_core_step(struct smartbms_core *c,
 	r->out[SMARTBMS_OUT_ALT] = c->alt_on;
 	r->alt_limit_ma = limit;
 	r->remote_on = e.remote_on;
+	r->started = c->started;
+	r->first = e.first;
 	r->next_ms = e.next;
 	c->last_ms = s->now_ms;
 }

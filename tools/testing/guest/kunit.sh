@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Guest job: run the core's KUnit suite and print its KTAP, then one flat
+# Guest job: run the core's KUnit suites and print their KTAP, then one flat
 # TAP line per test case for the host to count.
-insmod "$SMARTBMS_MODDIR/smartbms_core_test.ko" || { echo "not ok 1 - load smartbms_core_test.ko"; exit 1; }
+for m in smartbms_core_test smartbms_codec_test; do
+	insmod "$SMARTBMS_MODDIR/$m.ko" || { echo "not ok 1 - load $m.ko"; exit 1; }
+done
 found=0
 for r in /sys/kernel/debug/kunit/*/results; do
 	[ -f "$r" ] || continue

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Runs the KUnit suite drivers/power/supply/smartbms_core_test.c on the
+ * Runs a KUnit suite of drivers/power/supply/ (SUITE_FILE) on the
  * host under cmocka: one cmocka test per case and per parameter. Prints
  * "RESULT <suite> passed=N failed=M" for the Makefile's tally.
  */
 #include <kunit/test.h>
 
-#include "smartbms_core_test.c"
+#ifndef SUITE_FILE
+#define SUITE_FILE "smartbms_core_test.c"
+#endif
+#include SUITE_FILE
 
 struct host_case {
 	struct kunit_case *kc;
