@@ -150,6 +150,6 @@ EXPORT_SYMBOL_NS_GPL(smartbms_event_reason, SMARTBMS);
 
 s32 smartbms_milli_to_micro(s32 milli)
 {
-	return milli * 1000;
+	return (s32)clamp_t(s64, (s64)milli * 1000, S32_MIN, S32_MAX);
 }
 EXPORT_SYMBOL_NS_GPL(smartbms_milli_to_micro, SMARTBMS);

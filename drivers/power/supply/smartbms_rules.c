@@ -67,6 +67,7 @@
 #define SMARTBMS_OVERTEMP_CLEAR_MC	75000	/* BMS-TMP-1 */
 #define SMARTBMS_VREF_NOMINAL_MV	2500	/* E-B33 */
 #define SMARTBMS_VREF_TOL_MV		125	/* 5 % */
+#define SMARTBMS_VREF_HOLD_MS		1000	/* E-B33 */
 #define SMARTBMS_CABLE_WINDOW_MS	100	/* E-B32 */
 #define SMARTBMS_CELL_DELAY_MS		500	/* BMS-CELL-2 */
 #define SMARTBMS_CELL_UV_MV		2800	/* BMS-CELL-1 */
@@ -188,6 +189,7 @@ void smartbms_core_init(struct smartbms_core *c,
 	c->alt_good_since_ms = SMARTBMS_NEVER;
 	c->alt_oc_since_ms = SMARTBMS_NEVER;
 	c->alt_over_since_ms = SMARTBMS_NEVER;
+	c->vref_bad_since_ms = SMARTBMS_NEVER;
 }
 EXPORT_SYMBOL_NS_GPL(smartbms_core_init, SMARTBMS);
 
@@ -357,6 +359,29 @@ static void smartbms_sensors(struct smartbms_core *c,
 	}
 }
 
+/*
+ * E-B33: the reference out of tolerance (or unreadable) for 1 s raises it,
+ * latched until the driver is rebound; shorter excursions change nothing.
+ */
+static void smartbms_reference(struct smartbms_core *c,
+			       struct smartbms_eval *e)
+{
+	const struct smartbms_chan_state *ch = &c->ch[SMARTBMS_CH_VREF];
+	bool bad;
+
+	if (!(c->board.chan_present & BIT(SMARTBMS_CH_VREF)))
+		return;
+	/* a reference that cannot be read cannot be trusted either */
+	bad = ch->fault || ch->bad_since_ms != SMARTBMS_NEVER ||
+	      (ch->have_val &&
+	       abs(ch->val - SMARTBMS_VREF_NOMINAL_MV) > SMARTBMS_VREF_TOL_MV);
+	if (!c->vref_latched &&
+	    smartbms_held(e, bad, &c->vref_bad_since_ms, SMARTBMS_VREF_HOLD_MS))
+		c->vref_latched = true;
+	if (c->vref_latched)
+		e->codes |= BIT(SMARTBMS_E_B33);
+}
+
 /* BMS-OUT-5, E-B30, E-B33: fail-safe. */
 static void smartbms_failsafe(struct smartbms_core *c,
 			      const struct smartbms_sample *s,
@@ -367,15 +392,7 @@ static void smartbms_failsafe(struct smartbms_core *c,
 	if (!s->config_ok)
 		e->codes |= BIT(SMARTBMS_E_B31);
 
-	if (c->board.chan_present & BIT(SMARTBMS_CH_VREF)) {
-		const struct smartbms_chan_state *ch = &c->ch[SMARTBMS_CH_VREF];
-		s32 dev = ch->val - SMARTBMS_VREF_NOMINAL_MV;
-
-		/* a reference that cannot be read cannot be trusted either */
-		if (ch->fault || (ch->have_val &&
-				  abs(dev) > SMARTBMS_VREF_TOL_MV))
-			e->codes |= BIT(SMARTBMS_E_B33);
-	}
+	smartbms_reference(c, e);
 
 	if (!c->started) {
 		e->failsafe = true;
@@ -433,6 +450,24 @@ static void smartbms_hyst_update(struct smartbms_hyst *h,
 	}
 }
 
+/* BMS-CELL-1: battery temperature; returns whether its channel is faulty. */
+static bool smartbms_cell_temp(struct smartbms_core *c, struct smartbms_eval *e)
+{
+	s32 t = c->ch[SMARTBMS_CH_TBAT].val;
+
+	if (!(c->board.chan_present & BIT(SMARTBMS_CH_TBAT)))
+		return false;
+	if (!smartbms_usable(c, SMARTBMS_CH_TBAT)) {
+		c->cell_temp.since_ms = SMARTBMS_NEVER;
+		return true;
+	}
+	smartbms_hyst_update(&c->cell_temp, e,
+			     t < SMARTBMS_TBAT_LOW_MC || t > SMARTBMS_TBAT_HIGH_MC,
+			     t >= SMARTBMS_TBAT_LOW_MC + SMARTBMS_TBAT_HYST_MC &&
+			     t <= SMARTBMS_TBAT_HIGH_MC - SMARTBMS_TBAT_HYST_MC);
+	return false;
+}
+
 /*
  * BMS-CELL-1/2: local cell monitoring. A faulty cell or battery
  * temperature channel counts as not allowed (fail safe).
@@ -445,7 +480,6 @@ static void smartbms_cells(struct smartbms_core *c, struct smartbms_eval *e,
 	unsigned int i;
 
 	*cell_fault = false;
-	*tbat_fault = false;
 	if (cells) {
 		for (i = SMARTBMS_CH_VCELL0; i <= SMARTBMS_CH_VCELL3; i++) {
 			if (!(cells & BIT(i)))
@@ -472,22 +506,7 @@ static void smartbms_cells(struct smartbms_core *c, struct smartbms_eval *e,
 					     vmax < SMARTBMS_CELL_OV_CLEAR_MV);
 		}
 	}
-	if (c->board.chan_present & BIT(SMARTBMS_CH_TBAT)) {
-		s32 t = c->ch[SMARTBMS_CH_TBAT].val;
-
-		if (!smartbms_usable(c, SMARTBMS_CH_TBAT)) {
-			*tbat_fault = true;
-			c->cell_temp.since_ms = SMARTBMS_NEVER;
-		} else {
-			smartbms_hyst_update(&c->cell_temp, e,
-					     t < SMARTBMS_TBAT_LOW_MC ||
-					     t > SMARTBMS_TBAT_HIGH_MC,
-					     t >= SMARTBMS_TBAT_LOW_MC +
-						  SMARTBMS_TBAT_HYST_MC &&
-					     t <= SMARTBMS_TBAT_HIGH_MC -
-						  SMARTBMS_TBAT_HYST_MC);
-		}
-	}
+	*tbat_fault = smartbms_cell_temp(c, e);
 }
 
 /*
@@ -529,7 +548,8 @@ static void smartbms_cable(struct smartbms_core *c, struct smartbms_eval *e)
 		c->cable_fault = false;
 	} else if (smartbms_has_in(c, SMARTBMS_IN_CABLE)) {
 		c->cable_fault = !smartbms_in(c, SMARTBMS_IN_CABLE);
-	} else if (atc && atd) {
+	} else if (atc || atd) {
+		/* a high line proves the loop closed */
 		c->cable_fault = false;
 	} else if (!atc && !atd && !c->cable_fault) {
 		bool atc_first = c->atc_fall_ms <= c->atd_fall_ms;
@@ -688,71 +708,94 @@ static u32 smartbms_regulate(struct smartbms_core *c,
 	return max(sp, 0);
 }
 
+/* All four measurements the alternator path needs are usable. */
+static bool smartbms_alt_meas(const struct smartbms_core *c)
+{
+	return smartbms_usable(c, SMARTBMS_CH_VBAT) &&
+	       smartbms_usable(c, SMARTBMS_CH_VSTART) &&
+	       smartbms_usable(c, SMARTBMS_CH_IALT) &&
+	       smartbms_usable(c, SMARTBMS_CH_TEMP);
+}
+
 /*
- * BMS-ALT-1..4, BMS-TMP-1: alternator path. On only with vstart > 13.0 V
- * and > vbat for 5 s; off below 12.8 V or at vstart <= vbat, when charging
- * is not allowed, the remote is off, the BMS is too hot or a needed
- * measurement is faulty; current limited per fuse row.
+ * BMS-ALT-1/2: the vstart state and its restart timer, kept up to date
+ * whatever else holds the path: it allows the path after vstart > 13.0 V
+ * and > vbat for 5 s, and stops allowing it below 12.8 V or at
+ * vstart <= vbat.
  */
-static enum smartbms_reason smartbms_alternator(struct smartbms_core *c,
-						struct smartbms_eval *e,
-						u64 dt, u32 limit,
-						u32 *setpoint)
+static void smartbms_alt_vstart(struct smartbms_core *c,
+				struct smartbms_eval *e, bool meas)
 {
 	s32 vs = c->ch[SMARTBMS_CH_VSTART].val;
 	s32 vb = c->ch[SMARTBMS_CH_VBAT].val;
-	bool meas = smartbms_usable(c, SMARTBMS_CH_VBAT) &&
-		    smartbms_usable(c, SMARTBMS_CH_VSTART) &&
-		    smartbms_usable(c, SMARTBMS_CH_IALT) &&
-		    smartbms_usable(c, SMARTBMS_CH_TEMP);
-	enum smartbms_reason r = SMARTBMS_REASON_NONE;
-	bool was_on = c->alt_on;
-	bool good, over;
-	u32 trip;
+	bool good;
 
-	*setpoint = 0;
-	/* BMS-ALT-1/2: the vstart state, kept up to date in any case */
 	if (!meas) {
 		c->alt_vs_ok = false;
 		c->alt_good_since_ms = SMARTBMS_NEVER;
-	} else {
-		good = vs > SMARTBMS_ALT_START_MV && vs > vb;
-		/* a path that is off switches on only past 13.0 V */
-		if (vs < SMARTBMS_ALT_STOP_MV || vs <= vb || (!was_on && !good))
-			c->alt_vs_ok = false;
-		if (smartbms_held(e, good, &c->alt_good_since_ms,
-				  SMARTBMS_ALT_RESTART_MS))
-			c->alt_vs_ok = true;
+		return;
 	}
+	good = vs > SMARTBMS_ALT_START_MV && vs > vb;
+	/* a path that is off switches on only past 13.0 V */
+	if (vs < SMARTBMS_ALT_STOP_MV || vs <= vb || (!c->alt_on && !good))
+		c->alt_vs_ok = false;
+	if (smartbms_held(e, good, &c->alt_good_since_ms,
+			  SMARTBMS_ALT_RESTART_MS))
+		c->alt_vs_ok = true;
+}
+
+/*
+ * BMS-ALT-1/2/4/5, BMS-TMP-1: why the path may not close, or NONE. Off
+ * when charging is not allowed, the remote is off, a needed measurement is
+ * faulty, the BMS is too hot, the setpoint could not be written, or
+ * vstart does not allow it.
+ */
+static enum smartbms_reason smartbms_alt_permission(const struct smartbms_core *c,
+						    const struct smartbms_sample *s,
+						    const struct smartbms_eval *e,
+						    bool meas)
+{
+	s32 vs = c->ch[SMARTBMS_CH_VSTART].val;
+	s32 vb = c->ch[SMARTBMS_CH_VBAT].val;
 
 	if (e->failsafe)
-		r = e->fs_reason;
-	else if (!e->chg_out)
-		r = e->chg_reason;
-	else if (!e->remote_on)
-		r = SMARTBMS_REASON_REMOTE;
-	else if (!meas)
-		r = SMARTBMS_REASON_SENSOR;
-	else if (c->overtemp)
-		r = SMARTBMS_REASON_OVERTEMP;
-	else if (!c->alt_vs_ok && vs <= vb)
-		r = SMARTBMS_REASON_VSTART_BELOW_VBAT;
-	else if (!c->alt_vs_ok && vs <= SMARTBMS_ALT_START_MV)
-		r = SMARTBMS_REASON_VSTART_LOW;
-	else if (!c->alt_vs_ok)
-		r = SMARTBMS_REASON_ALT_RESTART;
+		return e->fs_reason;
+	if (!e->chg_out)
+		return e->chg_reason;
+	if (!e->remote_on)
+		return SMARTBMS_REASON_REMOTE;
+	if (!meas)
+		return SMARTBMS_REASON_SENSOR;
+	if (c->overtemp)
+		return SMARTBMS_REASON_OVERTEMP;
+	if (c->board.has_setpoint && s->setpoint_fault)
+		return SMARTBMS_REASON_SETPOINT;
+	if (c->alt_vs_ok)
+		return SMARTBMS_REASON_NONE;
+	if (vs <= vb)
+		return SMARTBMS_REASON_VSTART_BELOW_VBAT;
+	if (vs <= SMARTBMS_ALT_START_MV)
+		return SMARTBMS_REASON_VSTART_LOW;
+	return SMARTBMS_REASON_ALT_RESTART;
+}
 
-	/*
-	 * BMS-ALT-3: above what regulation can correct, the path opens and is
-	 * retried SMARTBMS_OC_RETRY_MS later. Without a setpoint output that
-	 * is the limit itself, at once; with one, the limit plus the
-	 * regulator's authority for SMARTBMS_OC_HOLD_MS (a power stage that
-	 * does not follow its setpoint).
-	 */
-	trip = limit;
+/*
+ * BMS-ALT-3: above what regulation can correct, the path opens and is
+ * retried SMARTBMS_OC_RETRY_MS later. Without a setpoint output that is
+ * the limit itself, at once; with one, the limit plus the regulator's
+ * authority for SMARTBMS_OC_HOLD_MS (a power stage that does not follow
+ * its setpoint). Returns whether the path is held open for it.
+ */
+static bool smartbms_alt_overcurrent(struct smartbms_core *c,
+				     struct smartbms_eval *e, bool allowed,
+				     u32 limit)
+{
+	u32 trip = limit;
+	bool over;
+
 	if (c->board.has_setpoint)
 		trip = limit / 100 * (100 + SMARTBMS_REG_TRIM_PCT);
-	over = r == SMARTBMS_REASON_NONE && c->alt_on &&
+	over = allowed && c->alt_on &&
 	       c->ch[SMARTBMS_CH_IALT].val > (s32)trip;
 	if (smartbms_held(e, over, &c->alt_over_since_ms,
 			  c->board.has_setpoint ? SMARTBMS_OC_HOLD_MS : 0)) {
@@ -768,15 +811,40 @@ static enum smartbms_reason smartbms_alternator(struct smartbms_core *c,
 		else
 			smartbms_wake(e, at);
 	}
-	if (r == SMARTBMS_REASON_NONE && c->alt_oc_off)
+	return c->alt_oc_off;
+}
+
+/*
+ * BMS-ALT-1..5: the alternator path and its current. Returns why it is
+ * open (NONE when closed) and sets the setpoint to write: the regulated
+ * value while closed, the limit while a failed write is being retried
+ * (BMS-ALT-5), 0 otherwise.
+ */
+static enum smartbms_reason smartbms_alternator(struct smartbms_core *c,
+						const struct smartbms_sample *s,
+						struct smartbms_eval *e,
+						u64 dt, u32 limit,
+						u32 *setpoint)
+{
+	bool meas = smartbms_alt_meas(c);
+	bool was_on = c->alt_on;
+	enum smartbms_reason r;
+
+	smartbms_alt_vstart(c, e, meas);
+	r = smartbms_alt_permission(c, s, e, meas);
+	if (smartbms_alt_overcurrent(c, e, r == SMARTBMS_REASON_NONE, limit) &&
+	    r == SMARTBMS_REASON_NONE)
 		r = SMARTBMS_REASON_OVERCURRENT;
 
 	c->alt_on = r == SMARTBMS_REASON_NONE;
+	*setpoint = 0;
 	if (!c->alt_on)
 		c->alt_trim_ua = 0;
-	else if (c->board.has_setpoint)
+	if (r == SMARTBMS_REASON_SETPOINT)
+		*setpoint = limit;
+	else if (c->alt_on && c->board.has_setpoint)
 		*setpoint = smartbms_regulate(c, e, limit, was_on ? dt : 0);
-	else
+	else if (c->alt_on)
 		*setpoint = limit;
 	return r;
 }
@@ -794,6 +862,36 @@ static void smartbms_codes(struct smartbms_core *c, struct smartbms_eval *e,
 			r->sensor_fault |= BIT(i);
 }
 
+/* BMS-OUT-1..4, BMS-REM-2: Load Disconnect, Charge Disconnect, pre-alarm. */
+static void smartbms_outputs(const struct smartbms_core *c,
+			     const struct smartbms_eval *e,
+			     struct smartbms_result *r)
+{
+	bool pa_out;
+
+	/* Load Disconnect: BMS-OUT-1, BMS-REM-2 */
+	if (e->failsafe)
+		r->reason[SMARTBMS_OUT_LOAD] = e->fs_reason;
+	else if (!e->remote_on && c->set.remote_fn == SMARTBMS_REMOTE_SYSTEM)
+		r->reason[SMARTBMS_OUT_LOAD] = SMARTBMS_REASON_REMOTE;
+	else if (c->load_uv_off)
+		r->reason[SMARTBMS_OUT_LOAD] = c->dis_reason;
+	r->out[SMARTBMS_OUT_LOAD] =
+		r->reason[SMARTBMS_OUT_LOAD] == SMARTBMS_REASON_NONE;
+
+	r->reason[SMARTBMS_OUT_CHARGE] = e->chg_reason;
+	r->out[SMARTBMS_OUT_CHARGE] = e->chg_out;
+
+	pa_out = c->pa_active &&
+		 (c->set.prealarm_signal == SMARTBMS_SIGNAL_CONTINUOUS ||
+		  c->pa_blink);
+	r->out[SMARTBMS_OUT_PREALARM] = !e->failsafe && pa_out;
+	if (e->failsafe)
+		r->reason[SMARTBMS_OUT_PREALARM] = e->fs_reason;
+	else if (c->pa_active)
+		r->reason[SMARTBMS_OUT_PREALARM] = SMARTBMS_REASON_PREALARM;
+}
+
 void smartbms_core_step(struct smartbms_core *c,
 			const struct smartbms_sample *s,
 			struct smartbms_result *r)
@@ -805,7 +903,6 @@ void smartbms_core_step(struct smartbms_core *c,
 	u32 limit = smartbms_fuse_limit_ma(c->set.fuse);
 	bool cell_fault, tbat_fault;
 	u64 dt = c->seen ? smartbms_elapsed(s->now_ms, c->last_ms) : 0;
-	bool pa_out;
 
 	memset(r, 0, sizeof(*r));
 	smartbms_debounce(c, s, &e);
@@ -820,31 +917,10 @@ void smartbms_core_step(struct smartbms_core *c,
 	smartbms_prealarm(c, &e);
 	smartbms_charge(c, &e, cell_fault, tbat_fault);
 	r->reason[SMARTBMS_OUT_ALT] =
-		smartbms_alternator(c, &e, dt, limit, &r->setpoint_ma);
+		smartbms_alternator(c, s, &e, dt, limit, &r->setpoint_ma);
 	smartbms_codes(c, &e, r);
 
-	/* Load Disconnect: BMS-OUT-1, BMS-REM-2 */
-	if (e.failsafe)
-		r->reason[SMARTBMS_OUT_LOAD] = e.fs_reason;
-	else if (!e.remote_on && c->set.remote_fn == SMARTBMS_REMOTE_SYSTEM)
-		r->reason[SMARTBMS_OUT_LOAD] = SMARTBMS_REASON_REMOTE;
-	else if (c->load_uv_off)
-		r->reason[SMARTBMS_OUT_LOAD] = c->dis_reason;
-	r->out[SMARTBMS_OUT_LOAD] =
-		r->reason[SMARTBMS_OUT_LOAD] == SMARTBMS_REASON_NONE;
-
-	r->reason[SMARTBMS_OUT_CHARGE] = e.chg_reason;
-	r->out[SMARTBMS_OUT_CHARGE] = e.chg_out;
-
-	pa_out = c->pa_active &&
-		 (c->set.prealarm_signal == SMARTBMS_SIGNAL_CONTINUOUS ||
-		  c->pa_blink);
-	r->out[SMARTBMS_OUT_PREALARM] = !e.failsafe && pa_out;
-	if (e.failsafe)
-		r->reason[SMARTBMS_OUT_PREALARM] = e.fs_reason;
-	else if (c->pa_active)
-		r->reason[SMARTBMS_OUT_PREALARM] = SMARTBMS_REASON_PREALARM;
-
+	smartbms_outputs(c, &e, r);
 	r->out[SMARTBMS_OUT_ALT] = c->alt_on;
 	r->alt_limit_ma = limit;
 	r->remote_on = e.remote_on;
