@@ -63,6 +63,18 @@ static bool eeprom = true;
 module_param(eeprom, bool, 0444);
 MODULE_PARM_DESC(eeprom, "describe the settings NVMEM cell");
 
+static char *badchan = "";
+module_param(badchan, charp, 0444);
+MODULE_PARM_DESC(badchan, "describe this channel (e.g. vref) but map it to a channel the ADC does not have");
+
+static bool second;
+module_param(second, bool, 0444);
+MODULE_PARM_DESC(second, "add a second BMS (label \"house\", platform device smartbms.1) on its own GPIO bank");
+
+static bool eeprom_fail;
+module_param(eeprom_fail, bool, 0644);
+MODULE_PARM_DESC(eeprom_fail, "EEPROM writes fail with -EIO (reads still work)");
+
 static char *props = "";
 module_param(props, charp, 0444);
 MODULE_PARM_DESC(props, "fuse,charge-limit-uV,prealarm-usage,prealarm-signal,remote-function (empty fields keep defaults)");
@@ -218,7 +230,11 @@ static int smartbms_sim_write_raw(struct iio_dev *indio_dev,
 		return -EINVAL;
 
 	mutex_lock(&adc->lock);
-	/* A stuck converter keeps returning the value it had. */
+	/* A failing DAC refuses the value; a stuck converter keeps its own. */
+	if (adc->fault[chan->address] == SMARTBMS_SIM_EIO) {
+		mutex_unlock(&adc->lock);
+		return -EIO;
+	}
 	if (adc->fault[chan->address] != SMARTBMS_SIM_STUCK)
 		adc->val[chan->address] = val;
 	mutex_unlock(&adc->lock);
@@ -230,7 +246,8 @@ static const struct iio_info smartbms_sim_iio_info = {
 	.write_raw = smartbms_sim_write_raw,
 };
 
-static struct iio_map smartbms_sim_maps[ARRAY_SIZE(smartbms_sim_channels) + 1];
+/* Both boards' maps: the second BMS shares the ADC's analog channels. */
+static struct iio_map smartbms_sim_maps[2 * ARRAY_SIZE(smartbms_sim_channels) + 1];
 
 static void smartbms_sim_build_maps(void)
 {
@@ -249,8 +266,16 @@ static void smartbms_sim_build_maps(void)
 			/* the board names each channel as the binding does */
 			.consumer_dev_name = "smartbms",
 			.consumer_channel = name,
-			.adc_channel_label = name,
+			/* described, but to a channel the ADC does not have */
+			.adc_channel_label = strcmp(name, badchan) ? name :
+					     "no-such-channel",
 		};
+		if (second && strcmp(name, "alternator-setpoint"))
+			smartbms_sim_maps[n++] = (struct iio_map) {
+				.consumer_dev_name = "smartbms.1",
+				.consumer_channel = name,
+				.adc_channel_label = name,
+			};
 	}
 	memset(&smartbms_sim_maps[n], 0, sizeof(smartbms_sim_maps[n]));
 }
@@ -267,6 +292,8 @@ static int smartbms_sim_eeprom_read(void *priv, unsigned int off, void *val,
 static int smartbms_sim_eeprom_write(void *priv, unsigned int off, void *val,
 				     size_t bytes)
 {
+	if (READ_ONCE(eeprom_fail))
+		return -EIO;
 	memcpy(smartbms_sim_eeprom_data + off, val, bytes);
 	return 0;
 }
@@ -435,8 +462,56 @@ static const struct software_node smartbms_sim_bank_node = {
 	.properties = smartbms_sim_bank_props,
 };
 
+static const struct property_entry smartbms_sim_bank2_props[] = {
+	PROPERTY_ENTRY_STRING("gpio-sim,label", SMARTBMS_SIM_GPIO_LABEL "2"),
+	PROPERTY_ENTRY_U32("ngpios", SMARTBMS_SIM_NLINES),
+	PROPERTY_ENTRY_STRING_ARRAY("gpio-line-names", smartbms_sim_line_names),
+	{ }
+};
+
+static const struct software_node smartbms_sim_bank2_node = {
+	.name = "bank1",
+	.parent = &smartbms_sim_gpio_node,
+	.properties = smartbms_sim_bank2_props,
+};
+
 static const struct software_node *smartbms_sim_gpio_nodes[] = {
 	&smartbms_sim_gpio_node, &smartbms_sim_bank_node, NULL
+};
+
+static const struct software_node *smartbms_sim_gpio2_nodes[] = {
+	&smartbms_sim_gpio_node, &smartbms_sim_bank_node,
+	&smartbms_sim_bank2_node, NULL
+};
+
+/* The second BMS: the mandatory lines on bank 1, no EEPROM, a label. */
+static struct gpiod_lookup_table smartbms_sim_gpio2_table = {
+	.dev_id = "smartbms.1",
+	.table = {
+		GPIO_LOOKUP(SMARTBMS_SIM_GPIO_LABEL "2", 0, "allowed-to-charge",
+			    GPIO_ACTIVE_HIGH),
+		GPIO_LOOKUP(SMARTBMS_SIM_GPIO_LABEL "2", 1, "allowed-to-discharge",
+			    GPIO_ACTIVE_HIGH),
+		GPIO_LOOKUP(SMARTBMS_SIM_GPIO_LABEL "2", 6, "load-disconnect",
+			    GPIO_ACTIVE_HIGH),
+		GPIO_LOOKUP(SMARTBMS_SIM_GPIO_LABEL "2", 7, "charge-disconnect",
+			    GPIO_ACTIVE_HIGH),
+		GPIO_LOOKUP(SMARTBMS_SIM_GPIO_LABEL "2", 8, "prealarm",
+			    GPIO_ACTIVE_HIGH),
+		GPIO_LOOKUP(SMARTBMS_SIM_GPIO_LABEL "2", 9, "alternator-enable",
+			    GPIO_ACTIVE_HIGH),
+		{ }
+	},
+};
+
+static const struct property_entry smartbms_sim_bms2_props[] = {
+	PROPERTY_ENTRY_STRING("label", "house"),
+	{ }
+};
+
+static const struct software_node smartbms_sim_bms2_node = {
+	.name = "smartbms-house",
+	.properties = smartbms_sim_bms2_props,
 };
 
 /* Settings defaults as a board's firmware node would give them. */
@@ -478,10 +553,38 @@ struct smartbms_sim {
 	struct platform_device *gpio;
 	struct platform_device *adc;
 	struct platform_device *bms;
+	struct platform_device *bms2;
 	struct nvmem_device *nvmem;
 };
 
 static struct smartbms_sim smartbms_sim_board;
+
+static int smartbms_sim_add_second(struct smartbms_sim *sim)
+{
+	struct platform_device_info info = {
+		.name = "smartbms",
+		.id = 1,
+	};
+	int ret;
+
+	gpiod_add_lookup_table(&smartbms_sim_gpio2_table);
+	ret = software_node_register(&smartbms_sim_bms2_node);
+	if (ret)
+		goto err_table;
+	info.fwnode = software_node_fwnode(&smartbms_sim_bms2_node);
+	sim->bms2 = platform_device_register_full(&info);
+	if (IS_ERR(sim->bms2)) {
+		ret = PTR_ERR(sim->bms2);
+		goto err_node;
+	}
+	return 0;
+
+err_node:
+	software_node_unregister(&smartbms_sim_bms2_node);
+err_table:
+	gpiod_remove_lookup_table(&smartbms_sim_gpio2_table);
+	return ret;
+}
 
 /* The device tree describes the board: only the ADC driver is needed. */
 static bool smartbms_sim_dt;
@@ -508,7 +611,8 @@ static int __init smartbms_sim_init(void)
 		return platform_driver_register(&smartbms_sim_adc_driver);
 	}
 
-	ret = software_node_register_node_group(smartbms_sim_gpio_nodes);
+	ret = software_node_register_node_group(second ? smartbms_sim_gpio2_nodes :
+							 smartbms_sim_gpio_nodes);
 	if (ret)
 		return ret;
 
@@ -566,8 +670,15 @@ static int __init smartbms_sim_init(void)
 		ret = PTR_ERR(sim->bms);
 		goto err_bms_node;
 	}
+	if (second) {
+		ret = smartbms_sim_add_second(sim);
+		if (ret)
+			goto err_bms;
+	}
 	return 0;
 
+err_bms:
+	platform_device_unregister(sim->bms);
 err_bms_node:
 	software_node_unregister(&smartbms_sim_bms_node);
 err_table:
@@ -589,7 +700,8 @@ err_adc_drv:
 err_gpio:
 	platform_device_unregister(sim->gpio);
 err_nodes:
-	software_node_unregister_node_group(smartbms_sim_gpio_nodes);
+	software_node_unregister_node_group(second ? smartbms_sim_gpio2_nodes :
+					    smartbms_sim_gpio_nodes);
 	return ret;
 }
 module_init(smartbms_sim_init);
@@ -603,6 +715,11 @@ static void __exit smartbms_sim_exit(void)
 		return;
 	}
 
+	if (second) {
+		platform_device_unregister(sim->bms2);
+		software_node_unregister(&smartbms_sim_bms2_node);
+		gpiod_remove_lookup_table(&smartbms_sim_gpio2_table);
+	}
 	platform_device_unregister(sim->bms);
 	software_node_unregister(&smartbms_sim_bms_node);
 	kfree(smartbms_sim_props_copy);
@@ -617,7 +734,8 @@ static void __exit smartbms_sim_exit(void)
 	platform_device_unregister(sim->adc);
 	platform_driver_unregister(&smartbms_sim_adc_driver);
 	platform_device_unregister(sim->gpio);
-	software_node_unregister_node_group(smartbms_sim_gpio_nodes);
+	software_node_unregister_node_group(second ? smartbms_sim_gpio2_nodes :
+					    smartbms_sim_gpio_nodes);
 }
 module_exit(smartbms_sim_exit);
 
