@@ -149,7 +149,7 @@ check "under its label, with its alternator supply" test -e /sys/class/power_sup
 check "the first keeps its name" test -e /sys/class/power_supply/smartbms
 trig=$(cat /sys/class/leds/*/trigger 2>/dev/null | head -n 1)
 check "LED triggers of both" sh -c "echo '$trig' | grep -q 'house-active' && echo '$trig' | grep -q 'smartbms-active'"
-echo "# GPIO chips: $(cat /sys/class/gpio/gpiochip*/label | tr '\n' ' ')"
+
 board_normal
 sim2() { SMARTBMS_SIM_BOARD=2 smartbms-sim "$@"; }
 sim2 set allowed-to-charge 1
