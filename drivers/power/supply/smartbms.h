@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * smartbms platform driver, private: what its three parts share. The
+ * parts adapt the core and decide nothing:
+ *   smartbms_main.c  resources, sampling, input IRQs, outputs, events;
+ *   smartbms_psy.c   the two power supplies and the sysfs settings;
+ *   smartbms_iio.c   the IIO re-export of the measurements.
+ */
+#ifndef _SMARTBMS_H
+#define _SMARTBMS_H
+
+#include <linux/leds.h>
+#include <linux/mutex.h>
+#include <linux/power_supply.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include "smartbms_core.h"
+
+#define SMARTBMS_POLL_DEFAULT_MS	100
+#define SMARTBMS_POLL_MIN_MS		10
+#define SMARTBMS_POLL_MAX_MS		10000
+
+struct gpio_desc;
+struct iio_channel;
+struct iio_dev;
+struct nvmem_cell;
+
+struct smartbms {
+	struct device *dev;
+	const char *name;		/* "smartbms", or the node's label */
+
+	/*
+	 * Guards core, sample, res, cal, the output lines, the setpoint
+	 * and the work's schedule. The IRQ threads wait on it: nothing
+	 * slow (an EEPROM write) runs under it.
+	 */
+	struct mutex lock;
+	/* Serialises settings changes with their NVMEM write. */
+	struct mutex settings_lock;
+
+	struct smartbms_core core;
+	struct smartbms_settings defaults;	/* table + firmware node */
+	struct smartbms_sample sample;
+	struct smartbms_result res;
+	struct smartbms_calibration cal;
+	bool running;			/* probe done: the work may be queued */
+	bool stopped;			/* leaving: lines low, nothing runs */
+	unsigned long due;		/* jiffies the queued work runs at */
+	u32 poll_ms;
+	u32 poll_default_ms;		/* the board's, for factory reset */
+	u32 leds;			/* BIT(enum smartbms_led): lit now */
+	u32 setpoint_ma;		/* last value the DAC took */
+	bool setpoint_ok;		/* ... and it is still what it has */
+
+	struct iio_channel *chan[SMARTBMS_CH_NUM];
+	struct iio_channel *setpoint;
+	struct gpio_desc *in[SMARTBMS_IN_NUM];
+	struct gpio_desc *out[SMARTBMS_OUT_NUM];
+	struct nvmem_cell *settings_cell;
+
+	struct delayed_work work;
+	struct power_supply *psy;
+	struct power_supply *alt_psy;
+	struct led_trigger led[SMARTBMS_LED_NUM];
+	struct iio_dev *indio;
+};
+
+/* smartbms_main.c */
+void smartbms_schedule(struct smartbms *bms, unsigned long delay);
+void smartbms_settings_begin(struct smartbms *bms,
+			     struct smartbms_settings *set);
+int smartbms_settings_commit(struct smartbms *bms,
+			     const struct smartbms_settings *set, int err,
+			     bool factory_reset);
+
+/* smartbms_psy.c */
+int smartbms_psy_register(struct smartbms *bms);
+
+/* smartbms_iio.c */
+int smartbms_iio_register(struct smartbms *bms);
+void smartbms_iio_push(struct smartbms *bms);
+
+#endif /* _SMARTBMS_H */
