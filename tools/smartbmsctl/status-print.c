@@ -128,13 +128,18 @@ void sbc_print_text(FILE *f, const struct sbc_state *st)
 	} else {
 		fprintf(f, "unknown\n");
 	}
-	if (m->have & SBC_HAVE_PSYTEMP) {
-		fprintf(f, "%-22s ", "Temperature");
-		sbc_fixed(f, m->psy_temp_dc, 10);
+	if (m->have & SBC_HAVE_ALTTEMP) {
+		fprintf(f, "%-22s ", "BMS temperature");
+		sbc_fixed(f, m->alt_temp_dc, 10);
 		fprintf(f, " C\n");
 	} else if (m->have & SBC_HAVE_TEMP) {
 		fprintf(f, "%-22s ", "BMS temperature");
 		sbc_fixed(f, m->temp_mc, 1000);
+		fprintf(f, " C\n");
+	}
+	if (m->have & SBC_HAVE_PSYTEMP) {
+		fprintf(f, "%-22s ", "Battery temperature");
+		sbc_fixed(f, m->psy_temp_dc, 10);
 		fprintf(f, " C\n");
 	}
 	if (!st->local) {
@@ -260,10 +265,12 @@ void sbc_print_json(FILE *f, const struct sbc_state *st, const char *source)
 		     (m->have & (SBC_HAVE_IALT | SBC_HAVE_LIMIT)) ==
 		     (SBC_HAVE_IALT | SBC_HAVE_LIMIT),
 		     (m->have & SBC_HAVE_LIMIT) ? sbc_percent(m) : 0, 1);
-	if (m->have & SBC_HAVE_PSYTEMP)
-		sbc_json_num(f, "temperature_c", 1, m->psy_temp_dc, 10);
+	if (m->have & SBC_HAVE_ALTTEMP)
+		sbc_json_num(f, "temperature_c", 1, m->alt_temp_dc, 10);
 	else
 		sbc_json_num(f, "temperature_c", m->have & SBC_HAVE_TEMP, m->temp_mc, 1000);
+	sbc_json_num(f, "battery_temperature_c", m->have & SBC_HAVE_PSYTEMP,
+		     m->psy_temp_dc, 10);
 	sbc_json_field(f, "fuse", st->fuse, st->local);
 	fprintf(f, ",\"fuse_set\":%s", !st->local ? "null" :
 		sbc_fuse_unset(st) ? "false" : "true");

@@ -52,9 +52,15 @@ static int sbc_status_sysfs(struct sbc_state *st)
 		st->m.ialt_ua = v;
 		st->m.have |= SBC_HAVE_IALT;
 	}
+	/* the battery's own temperature (tbat), where the board has one */
 	if (!sbc_read_long(SBC_PSY, "temp", &v)) {
 		st->m.psy_temp_dc = v;
 		st->m.have |= SBC_HAVE_PSYTEMP;
+	}
+	/* the BMS's current limiter */
+	if (!sbc_read_long(SBC_PSY_ALT, "temp", &v)) {
+		st->m.alt_temp_dc = v;
+		st->m.have |= SBC_HAVE_ALTTEMP;
 	}
 	sbc_read_str(SBC_PSY, "software_switch", st->sw, sizeof(st->sw));
 	sbc_read_str(SBC_PSY, "remote", st->remote, sizeof(st->remote));

@@ -11,12 +11,14 @@
 #define SBC_HAVE_IALT	0x04
 #define SBC_HAVE_TEMP	0x08	/* IIO internal temperature, m°C */
 #define SBC_HAVE_LIMIT	0x10
-#define SBC_HAVE_PSYTEMP 0x20	/* power_supply temp, 0.1 °C */
+#define SBC_HAVE_PSYTEMP 0x20	/* battery supply temp (tbat), 0.1 °C */
+#define SBC_HAVE_ALTTEMP 0x40	/* alternator supply temp (limiter), 0.1 °C */
 
 /* Measurements, in uV, uA, m°C. */
 struct sbc_meas {
 	unsigned int have;
 	long vbat_uv, vstart_uv, ialt_ua, temp_mc, limit_ua, psy_temp_dc;
+	long alt_temp_dc;
 };
 
 #define SBC_OUT_NUM	4

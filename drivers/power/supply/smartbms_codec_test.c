@@ -280,6 +280,7 @@ static struct kunit_suite smartbms_codec_test_suite = {
 	.name = "smartbms_codec",
 	.test_cases = smartbms_codec_test_cases,
 };
+
 kunit_test_suite(smartbms_codec_test_suite);
 
 MODULE_IMPORT_NS(SMARTBMS);

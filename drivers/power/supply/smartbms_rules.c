@@ -30,8 +30,18 @@
  *   path the same way.
  * - E-B32 without cable-detect: ATC and ATD fall (debounced) within
  *   SMARTBMS_CABLE_WINDOW_MS of each other while no pre-alarm was up;
- *   lines low at the first sample count as falling then. Clears when both
- *   lines are high again.
+ *   lines low at the first sample count as falling then. Clears as soon
+ *   as either line is high: a high line proves the loop closed, and a
+ *   flat battery (ATC high, ATD low) must be able to recharge.
+ * - E-B33: vref out of tolerance, unreadable or faulty for
+ *   SMARTBMS_VREF_HOLD_MS raises it; then it is latched until the driver
+ *   is rebound (smartbms_core_init). Shorter excursions change nothing.
+ * - BMS-ALT-5: a setpoint write that failed (smartbms_sample.setpoint_fault)
+ *   opens the path; while it is open for that reason the core asks for
+ *   the fuse limit, so the driver retries a write every step, and the path
+ *   closes on the first write that succeeds.
+ * - BMS-IN-2 is the driver's: it samples every input and channel at least
+ *   once per sampling period; the core only needs each step's snapshot.
  * - A-B11 is up while the loads are off because discharge is not allowed;
  *   W-B12 while the pre-alarm is raised (the whole period, also in the low
  *   phases of the intermittent signal).

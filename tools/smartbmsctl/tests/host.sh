@@ -52,6 +52,7 @@ make_tree() {
 	put "$ALT/voltage_now" 14020000
 	put "$ALT/current_now" 45000000
 	put "$ALT/input_current_limit" 90000000
+	put "$ALT/temp" 412
 	put "$PSY/BAT0/capacity" 50
 }
 
@@ -111,6 +112,8 @@ has "^Load disconnect +high" "$OUT" "status: load disconnect state"
 has "^Pre-alarm +low" "$OUT" "status: pre-alarm state"
 has "^Active codes +none" "$OUT" "status: no codes"
 has "fuse type is not set" "$OUT" "status: fuse prompt while unset"
+has "^BMS temperature +41\.20 C" "$OUT" "status: BMS (limiter) temperature from the alternator supply"
+has "^Battery temperature +31\.20 C" "$OUT" "status: battery temperature from the battery supply"
 
 put "$BMS/fuse" 2x7.5
 put "$ALT/input_current_limit" 9000000
@@ -138,6 +141,8 @@ expect 0 "status --json" status --json
 json_ok "$OUT" "status --json parses"
 json_eq "$OUT" "d['li_ion_voltage_v']" "13.2" "json: li_ion_voltage_v"
 json_eq "$OUT" "d['alternator_current_percent']" "50" "json: percent"
+json_eq "$OUT" "d['temperature_c']" "41.2" "json: temperature_c is the BMS's"
+json_eq "$OUT" "d['battery_temperature_c']" "31.2" "json: battery_temperature_c"
 json_eq "$OUT" "[c['code'] for c in d['codes']]" "['A-B11', 'W-B12']" "json: codes"
 json_eq "$OUT" "d['codes'][0]['remedy'][:2]" "1." "json: remedy text"
 json_eq "$OUT" "d['outputs']['load_disconnect']" "0" "json: outputs"
