@@ -124,6 +124,8 @@ reset_bms() {
 	echo 20 > "$PSY/debounce_ms"
 	echo 100 > "$PSY/poll_interval_ms"
 	board_normal
+	# E-B33 is latched until the driver is rebound
+	if grep -qw E-B33 "$PSY/codes"; then unbind_bms; bind_bms; settle; fi
 	# a charge limit reached before re-enables after 10 s (BMS-CHG-1)
 	i=0
 	while [ "$(all_outputs)" != 1100 ] && [ $i -lt 150 ]; do

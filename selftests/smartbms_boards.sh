@@ -71,8 +71,10 @@ sim set vstart 12.4
 sim set allowed-to-charge 0; sim set allowed-to-discharge 0
 check "E-B32 without cable-detect: ATC and ATD falling together" wait_code E-B32 present 2
 expect "E-B32: charging off on an open loop" 0 out charge-disconnect
-sim set allowed-to-charge 1; sim set allowed-to-discharge 1
-check "E-B32: cleared when both lines are back" wait_code E-B32 absent 2
+sim set allowed-to-charge 1
+check "E-B32: cleared as soon as one line is high (ATC: a flat battery recharges)" wait_code E-B32 absent 2
+expect "E-B32: charging allowed again with ATD still low" 1 out charge-disconnect
+sim set allowed-to-discharge 1
 
 # ---- no setpoint output: on/off above the fuse limit ----
 board setpoint=0

@@ -86,6 +86,11 @@ for ch in vbat vstart ialt temp vref tbat; do
 	[ $ch = vref ] && check "BMS-OUT-6: vref unreadable raises E-B33" has_code E-B33
 	sim fault $ch clear
 	check "BMS-OUT-6: $ch fault clears after 1 s of good readings" faults_none 4
+	if [ $ch = vref ]; then
+		check "E-B33: latched while the reference is good again" has_code E-B33
+		rebind_bms
+		check "E-B33: cleared by a rebind" no_code E-B33
+	fi
 	check "outputs back after the $ch fault" alt_charging
 done
 
@@ -103,7 +108,8 @@ for ch in vbat vstart ialt temp vref tbat; do
 	sim fault $ch stuck
 	sim set $ch "$(good_of $ch)"		# ignored again
 	if wait_attr sensor_faults "(^| )$ch( |$)" 2; then r2=yes; else r2=no; fi
-	settle 200000
+	# E-B33 follows a faulty reference after 1 s
+	if [ $ch = vref ]; then settle 1300000; else settle 200000; fi
 	o2=$(all_outputs)
 	if [ -z "$r1" ] && [ "$o1" = 1100 ] && [ $r2 = yes ] && [ "$o2" = "$(want_of $ch | sed 's/1$/0/')" ]; then
 		ok "BMS-OUT-6: $ch stuck at a good value runs on; stuck out of range is a fault ($o2)"
@@ -114,6 +120,7 @@ for ch in vbat vstart ialt temp vref tbat; do
 	sim set $ch "$(good_of $ch)"
 	[ $ch = vstart ] && sim set vstart 12.4
 	faults_none 4 || echo "# $ch: fault did not clear"
+	has_code E-B33 && rebind_bms
 done
 board_normal
 check "all faults cleared" faults_none 4
