@@ -25,7 +25,8 @@ trap 'rm -rf "$work"' EXIT
 MODULES_COPY=$work/src "$here/build-modules.sh" "$kdir" >&2
 log=${VM_LOG:-$work/console.log}
 mods=("$work"/src/drivers/power/supply/*.ko "$work"/src/tools/testing/sim/*.ko)
-"$here/mkinitramfs.sh" "$work/initramfs.cpio.gz" "$script" "${mods[@]}"
+INITRAMFS_KSFT=${INITRAMFS_KSFT:-$("$here/../ksft-dir.sh")} \
+	"$here/mkinitramfs.sh" "$work/initramfs.cpio.gz" "$script" "${mods[@]}"
 
 mem=512
 [ "$variant" = debug ] && mem=1536
