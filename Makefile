@@ -44,7 +44,11 @@ tools:
 check:
 	@$(TESTING)/check.sh all
 
+# check-STAGE (both kernel versions, or LINUX's) and check-STAGE-VERSION
 check-host check-build check-kunit check-vm check-stock check-dkms check-dt check-arm64 check-stress check-intree:
+	@$(TESTING)/check.sh $(@:check-%=%)
+
+check-%-6.1 check-%-6.12:
 	@$(TESTING)/check.sh $(@:check-%=%)
 
 vm-run:
