@@ -184,6 +184,23 @@ all) stages=(host)
 host|dt|*-6.1|*-6.12) stages=("$what") ;;
 *) stages=(); for v in $versions; do stages+=("$what-$v"); done ;;
 esac
+# A cold run (no kernel cached yet): build the test kernels one after
+# another in the background, niced, in the order the stages need them,
+# while the host tests and the first guests run; a stage that needs a
+# kernel still being built waits for it (build-kernel.sh's lock).
+# CHECK_PREBUILD=0 builds each when its stage asks.
+if [ "$what" = all ] && [ "${CHECK_PREBUILD:-1}" = 1 ]; then
+	(
+		for k in "default x86_64" "default arm64" "debug x86_64"; do
+			for v in $versions; do
+				# shellcheck disable=SC2086
+				LINUX=$v nice -n 10 "$here/build-kernel.sh" $k >/dev/null || true
+			done
+		done
+	) >"$logs/prebuild.log" 2>&1 &
+	prebuild=$!
+	trap 'kill "$prebuild" 2>/dev/null' EXIT
+fi
 for s in "${stages[@]}"; do
 	case "$s" in
 	host) stage host host_counts host ;;
