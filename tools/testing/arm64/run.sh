@@ -118,7 +118,8 @@ for c in "$top"/selftests/*.c; do
 		die "selftest helper $b does not build for arm64"
 done
 mods=("$work"/src/drivers/power/supply/*.ko "$work"/src/tools/testing/sim/*.ko)
-INITRAMFS_BUSYBOX=$busybox INITRAMFS_HOST_BINS=0 INITRAMFS_GUEST_BINS=$work/bin \
+INITRAMFS_KSFT=${INITRAMFS_KSFT:-$("$testing/ksft-dir.sh")} \
+	INITRAMFS_BUSYBOX=$busybox INITRAMFS_HOST_BINS=0 INITRAMFS_GUEST_BINS=$work/bin \
 	"$testing/vm/mkinitramfs.sh" "$work/initramfs.cpio.gz" "$script" "${mods[@]}"
 
 log=${VM_LOG:-$work/console.log}
