@@ -55,5 +55,5 @@ if [ "${BENCH_HOST:-1}" = 1 ]; then
 	echo "core instructions per evaluation (host, callgrind):"
 	make -s -C "$top" bench-core 2>&1 | sed 's/^/  /' || echo "  (make bench-core failed)"
 	echo "module sizes (size, bytes):"
-	size "$top/drivers/power/supply/smartbms.ko" "$top/drivers/power/supply/smartbms_core.ko" | sed 's/^/  /'
+	size "$top"/drivers/power/supply/*.ko | sed 's/^/  /'
 fi
