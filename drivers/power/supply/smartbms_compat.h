@@ -32,4 +32,18 @@
 #define smartbms_assign_str(dst, src) __assign_str(dst, src)
 #endif
 
+/*
+ * NVMEM providers: since 6.7 the core reads fixed cells written as child
+ * nodes of the provider's DT node (the old syntax, no nvmem-layout) only
+ * when its nvmem_config sets .add_legacy_fixed_of_cells; 6.1 always does.
+ * The simulated board's EEPROM (tools/testing/sim) describes its settings
+ * cell that way on the arm64 DT lane.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#define smartbms_nvmem_legacy_of_cells(cfg) \
+	((cfg)->add_legacy_fixed_of_cells = true)
+#else
+#define smartbms_nvmem_legacy_of_cells(cfg) do { } while (0)
+#endif
+
 #endif /* _SMARTBMS_COMPAT_H */
