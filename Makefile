@@ -5,6 +5,10 @@
 #   make demo        boot the test guest and play the story on the simulated board
 #   make check       every test: host, module build (W=1), KUnit, kselftests
 #
+# LINUX=6.1|6.12 picks the kernel version (default: the newest LTS, 6.12;
+# make check and check-STAGE run both unless LINUX is given), KERNEL=
+# default|debug the variant.
+#
 # Out-of-tree kernel build: this Makefile hands over to Kbuild when called
 # from the kernel's build system (make -C $KDIR M=$PWD).
 ifneq ($(KERNELRELEASE),)
@@ -15,6 +19,11 @@ TESTING := tools/testing
 KDIR_CMD = $(TESTING)/build-kernel.sh $(KERNEL) | tail -n 1
 KERNEL ?= default
 SCRIPT ?=
+# empty: the scripts' default (6.12), or both versions for make check
+LINUX ?=
+ifneq ($(LINUX),)
+export LINUX
+endif
 
 .PHONY: all modules kernel check check-host check-build check-kunit check-vm \
 	check-stock check-dkms check-dt check-arm64 check-stress check-intree demo vm-run lint modules-stock bench \
@@ -35,11 +44,15 @@ tools:
 check:
 	@$(TESTING)/check.sh all
 
+# check-STAGE (both kernel versions, or LINUX's) and check-STAGE-VERSION
 check-host check-build check-kunit check-vm check-stock check-dkms check-dt check-arm64 check-stress check-intree:
 	@$(TESTING)/check.sh $(@:check-%=%)
 
+check-%-6.1 check-%-6.12:
+	@$(TESTING)/check.sh $(@:check-%=%)
+
 vm-run:
-	@test -n "$(SCRIPT)" || { echo "usage: make vm-run SCRIPT=path/on/host.sh [KERNEL=debug]"; exit 2; }
+	@test -n "$(SCRIPT)" || { echo "usage: make vm-run SCRIPT=path/on/host.sh [LINUX=6.1|6.12] [KERNEL=debug]"; exit 2; }
 	@$(MAKE) -s tools
 	@$(TESTING)/vm/run-vm.sh "$(SCRIPT)" $(KERNEL)
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Benchmark figures (make bench). Prints, asserts nothing:
+# Benchmark figures (make bench [LINUX=6.1|6.12], default 6.12). Prints,
+# asserts nothing:
 #  - in the default test guest (TCG), timed by ftrace: the reaction from an
 #    allowed-to-charge edge to charge-disconnect (debounce 0, >= 1000
 #    edges) next to a minimal threaded-IRQ mirror module (the floor,
@@ -42,7 +43,7 @@ gcc -O2 -Wall -Wextra -o "$work/userspace-bms" "$b/userspace-bms.c" -lgpiod
 	cat "$b/guest.sh"
 } > "$work/guest.sh"
 
-echo "== smartbms bench ($(date -u +%Y-%m-%dT%H:%MZ), host $(nproc) CPU, guest: QEMU TCG)"
+echo "== smartbms bench ($(date -u +%Y-%m-%dT%H:%MZ), host $(nproc) CPU, guest: QEMU TCG, Linux ${LINUX:-6.12})"
 start=$(date +%s)
 # tsc=reliable: no clocksource watchdog to demote the TSC to jiffies when
 # the host is busy (timers and CLOCK_MONOTONIC would tick in 4 ms steps)
@@ -54,5 +55,5 @@ if [ "${BENCH_HOST:-1}" = 1 ]; then
 	echo "core instructions per evaluation (host, callgrind):"
 	make -s -C "$top" bench-core 2>&1 | sed 's/^/  /' || echo "  (make bench-core failed)"
 	echo "module sizes (size, bytes):"
-	size "$top/drivers/power/supply/smartbms.ko" "$top/drivers/power/supply/smartbms_core.ko" | sed 's/^/  /'
+	size "$top"/drivers/power/supply/*.ko | sed 's/^/  /'
 fi

@@ -1,11 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the tree with DKMS against Debian's stock kernel headers
-# (linux-headers-amd64, not the running kernel), then remove it again.
-#   dkms-check.sh
-# Prints one TAP line per check and "N passed, N failed"; exits 1 on any
-# failure. Installs dkms and linux-headers-amd64 when missing.
+# Build the tree with DKMS against Debian's stock kernel headers (not the
+# running kernel), then remove it again.
+#   [LINUX=6.1|6.12] dkms-check.sh
+# 6.1: linux-headers-amd64; 6.12: linux-headers-6.12.*+deb12-amd64, unpacked
+# into the cache (tools/testing/stock-headers.sh) and given to dkms with
+# --kernelsourcedir. Prints one TAP line per check and "N passed, N
+# failed"; exits 1 on any failure. Installs dkms and the headers when
+# missing.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,17 +16,12 @@ top=$(cd "$here/../.." && pwd)
 # shellcheck source=tap.sh
 . "$here/tap.sh"
 work=$(mktemp -d)
+linux=${LINUX:-6.12}
 
 
 
 
 
-
-# The kernel release of the headers linux-headers-amd64 points at.
-headers_release() {
-	dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
-		tr ',' '\n' | sed -n 's/^ *linux-headers-\([0-9][^ ]*\).*/\1/p' | head -n 1
-}
 
 # Copy the tree's files (tracked and new, not ignored) to the DKMS source.
 stage_source() {
@@ -48,18 +46,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! "$here/install-deps.sh" --packages dkms linux-headers-amd64; then
-	not_ok "dkms and linux-headers-amd64 are installed"
+if ! "$here/install-deps.sh" --packages dkms ||
+	! { LINUX=$linux "$here/stock-headers.sh" >"$work/headers"; }; then
+	not_ok "Linux $linux: dkms and the stock headers are installed"
 	finish
 fi
-ok "dkms and linux-headers-amd64 are installed"
-
-kver=$(headers_release)
-if [ -z "$kver" ] || [ ! -d "/lib/modules/$kver/build" ]; then
-	not_ok "linux-headers-amd64 gives a kernel build directory (${kver:-none})"
-	finish
+kver=$(sed -n 1p "$work/headers")
+kdir=$(sed -n 2p "$work/headers")
+ok "Linux $linux: dkms and the stock headers are installed ($kver)"
+ksrc=()
+if [ "$(readlink -f "/lib/modules/$kver/build" 2>/dev/null)" != "$(readlink -f "$kdir")" ]; then
+	ksrc=(--kernelsourcedir "$kdir")
 fi
-ok "linux-headers-amd64 gives kernel $kver"
 
 if [ ! -f "$top/dkms.conf" ]; then
 	not_ok "dkms.conf present"
@@ -80,13 +78,14 @@ stage_source "/usr/src/smartbms-$ver"
 
 check "dkms add smartbms/$ver" dkms add "smartbms/$ver" || finish
 
-if ! check "dkms build smartbms/$ver -k $kver" dkms build "smartbms/$ver" -k "$kver"; then
+if ! check "dkms build smartbms/$ver -k $kver" dkms build "smartbms/$ver" -k "$kver" "${ksrc[@]}"; then
 	log=/var/lib/dkms/smartbms/$ver/build/make.log
 	[ -f "$log" ] && tail -n 40 "$log" | diag
 	finish
 fi
 
-for m in smartbms_core smartbms; do
+mods=$(set +u; . "$top/dkms.conf" >/dev/null 2>&1; echo "${BUILT_MODULE_NAME[@]}")
+for m in $mods; do
 	ko=$(ls /var/lib/dkms/smartbms/"$ver"/"$kver"/*/module/"$m".ko* 2>/dev/null | head -n 1)
 	if [ -z "$ko" ]; then
 		not_ok "$m.ko built"

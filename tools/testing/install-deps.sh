@@ -4,9 +4,12 @@
 # Install the Debian packages a step needs, only when some are missing.
 #   install-deps.sh kernel|vm|host|lint|tools|arm64|stock|dt ...
 #   install-deps.sh --packages NAME...
+# LINUX=6.1|6.12 (default 6.12) picks the version of "kernel" (the source)
+# and "stock" (Debian's amd64 headers; see stock_612 below for 6.12).
 set -euo pipefail
 
 pkgs=()
+stock_612=0
 if [ "${1:-}" = --packages ]; then
 	shift
 	pkgs=("$@")
@@ -20,11 +23,45 @@ for group in "$@"; do
 	tools) pkgs+=(libiio-dev libiio-utils iiod libgpiod-dev gpiod pkg-config python3) ;;
 	lint) pkgs+=(sparse cppcheck perl) ;;
 	arm64) pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm device-tree-compiler) ;;
-	stock) pkgs+=(linux-headers-amd64) ;;
+	stock) if [ "${LINUX:-6.12}" = 6.1 ]; then pkgs+=(linux-headers-amd64); else stock_612=1; fi ;;
 	dt) pkgs+=(device-tree-compiler dt-schema) ;;
 	*) echo "install-deps: unknown group '$group'" >&2; exit 1 ;;
 	esac
 done
+
+# Debian 12's 6.12 headers (bookworm-security): the common part and kbuild
+# are installed as packages; the amd64 flavour package depends on its
+# linux-image (which would bring a second kernel, initramfs-tools and a
+# systemd upgrade onto the host), so it is unpacked into the cache
+# instead: $SMARTBMS_CACHE/stock/<release>/usr/src/linux-headers-<release>,
+# found by tools/testing/stock-headers.sh. The newest release is used.
+if [ "$stock_612" = 1 ]; then
+	rel=$(apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' 2>/dev/null |
+		cut -d' ' -f1 | sed 's/^linux-headers-//; s/-amd64$//' | sort -V | tail -n 1)
+	if [ -z "$rel" ]; then
+		apt-get update >/dev/null
+		rel=$(apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' |
+			cut -d' ' -f1 | sed 's/^linux-headers-//; s/-amd64$//' | sort -V | tail -n 1)
+	fi
+	[ -n "$rel" ] || { echo "install-deps: no linux-headers-6.12.*+deb12-amd64 in the archive" >&2; exit 1; }
+	LINUX= "$0" --packages "linux-headers-$rel-common" "linux-kbuild-$rel" gcc-12 make
+	cache=${SMARTBMS_CACHE:-/var/cache/smartbms}
+	root=$cache/stock/$rel-amd64
+	if [ ! -f "$root/.smartbms-unpacked" ]; then
+		echo "install-deps: unpacking linux-headers-$rel-amd64 into $root" >&2
+		dl=$(mktemp -d)
+		chmod 755 "$dl"	# apt's download user must be able to write there
+		(cd "$dl" && apt-get download "linux-headers-$rel-amd64" >/dev/null 2>&1) ||
+			{ rm -rf "$dl"; echo "install-deps: cannot download linux-headers-$rel-amd64" >&2; exit 1; }
+		rm -rf "$root" && mkdir -p "$root"
+		dpkg-deb -x "$dl"/linux-headers-"$rel"-amd64_*.deb "$root"
+		rm -rf "$dl"
+		# the package's relative links point at kbuild in /usr/lib
+		mkdir -p "$root/usr/lib"
+		ln -sfn "/usr/lib/linux-kbuild-$rel" "$root/usr/lib/linux-kbuild-$rel"
+		touch "$root/.smartbms-unpacked"
+	fi
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do

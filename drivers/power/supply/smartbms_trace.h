@@ -10,6 +10,7 @@
 #define _SMARTBMS_TRACE_H
 
 #include <linux/tracepoint.h>
+#include "smartbms_compat.h"
 
 TRACE_EVENT(smartbms_decision,
 	TP_PROTO(const char *event, const char *reason, int vbat_mv,
@@ -28,8 +29,8 @@ TRACE_EVENT(smartbms_decision,
 		__field(u32, codes)
 	),
 	TP_fast_assign(
-		__assign_str(event, event);
-		__assign_str(reason, reason);
+		smartbms_assign_str(event, event);
+		smartbms_assign_str(reason, reason);
 		__entry->vbat_mv = vbat_mv;
 		__entry->vstart_mv = vstart_mv;
 		__entry->ialt_ma = ialt_ma;

@@ -7,8 +7,9 @@
 # binds through DT as on a real board; SCRIPT (default: the kselftests)
 # runs in the guest.
 #
-#   run.sh [SCRIPT]
+#   [LINUX=6.1|6.12] run.sh [SCRIPT]
 #
+# LINUX picks the kernel version (default 6.12).
 # Prints one TAP line for the DT check, then the guest's output (its TAP
 # lines pass through) and exits with the guest's status.
 # Environment: VM_TIMEOUT (s, default 900), VM_APPEND (extra kernel
@@ -22,6 +23,8 @@ top=$(cd "$testing/../.." && pwd)
 script=${1:-$testing/guest/selftests.sh}
 cache=${SMARTBMS_CACHE:-/var/cache/smartbms}
 timeout_s=${VM_TIMEOUT:-900}
+linux=${LINUX:-6.12}
+export LINUX=$linux
 cross=aarch64-linux-gnu-
 binding=$top/Documentation/devicetree/bindings/power/supply/smartbms.yaml
 mem=512 smp=2
@@ -53,7 +56,7 @@ fi
 
 t=$(now)
 kdir=$("$testing/build-kernel.sh" default arm64 | tail -n 1)
-echo "arm64: kernel $kdir ($(since "$t") s here, $(cat "$kdir/.build-seconds" 2>/dev/null || echo ?) s to build)" >&2
+echo "arm64: Linux $linux kernel $kdir ($(since "$t") s here, $(cat "$kdir/.build-seconds" 2>/dev/null || echo ?) s to build)" >&2
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -84,7 +87,7 @@ dtc -q -I dts -O dtb -o "$work/board.dtb" "$work/board.dts" || die "the board de
 # for other nodes of QEMU's tree are not ours).
 dt_ok() {
 	local out=$work/validate.out kb='' d
-	for d in "$cache"/src/*/linux-source-6.1/Documentation/devicetree/bindings; do
+	for d in "$cache"/src/*/linux-source-"$linux"/Documentation/devicetree/bindings; do
 		[ -d "$d" ] && kb=$d
 	done
 	# a second schema besides ours keeps dt-schema 2022.08 from tripping
@@ -97,9 +100,9 @@ dt_ok() {
 	if grep -E "board.dtb: /?smartbms: " "$out" | grep -v 'matched on schema'; then return 1; fi
 }
 if dt_ok >"$work/dt.log" 2>&1; then
-	echo "ok 1 - arm64: the board's smartbms node passes dt-validate against the binding"
+	echo "ok 1 - arm64 (Linux $linux): the board's smartbms node passes dt-validate against the binding"
 else
-	echo "not ok 1 - arm64: the board's smartbms node passes dt-validate against the binding"
+	echo "not ok 1 - arm64 (Linux $linux): the board's smartbms node passes dt-validate against the binding"
 	sed 's/^/# /' "$work/dt.log"
 	dt_bad=1
 fi
@@ -115,7 +118,8 @@ for c in "$top"/selftests/*.c; do
 		die "selftest helper $b does not build for arm64"
 done
 mods=("$work"/src/drivers/power/supply/*.ko "$work"/src/tools/testing/sim/*.ko)
-INITRAMFS_BUSYBOX=$busybox INITRAMFS_HOST_BINS=0 INITRAMFS_GUEST_BINS=$work/bin \
+INITRAMFS_KSFT=${INITRAMFS_KSFT:-$("$testing/ksft-dir.sh")} \
+	INITRAMFS_BUSYBOX=$busybox INITRAMFS_HOST_BINS=0 INITRAMFS_GUEST_BINS=$work/bin \
 	"$testing/vm/mkinitramfs.sh" "$work/initramfs.cpio.gz" "$script" "${mods[@]}"
 
 log=${VM_LOG:-$work/console.log}
@@ -139,6 +143,6 @@ if [ -z "$rc" ]; then
 	exit 125
 fi
 grep -a -v 'SMARTBMS-EXIT=' "$log" | tr -d '\r'
-echo "arm64: guest ran $ran s" >&2
+echo "arm64: guest (Linux $linux) ran $ran s" >&2
 [ "${dt_bad:-0}" = 0 ] || [ "$rc" != 0 ] || rc=1
 exit "$rc"

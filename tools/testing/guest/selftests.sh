@@ -1,16 +1,20 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Guest job: run every kselftest program of /selftests in order. Their TAP
-# lines pass through; a program that fails without saying which check
-# failed gets a "not ok" line of its own.
+# Guest job: run every kselftest program of /selftests in order (or those
+# named in SELFTESTS, when a wrapper sets it). Their TAP lines pass through;
+# a program that fails without saying which check failed gets a "not ok"
+# line of its own.
 cd /selftests || exit 1
 rc=0
-for t in $(cat TEST_PROGS); do
+up() { cut -d. -f1 /proc/uptime; }
+for t in ${SELFTESTS:-$(cat TEST_PROGS)}; do
 	echo "# selftest: $t"
+	t0=$(up)
 	out=/tmp/$t.out
 	timeout "${SELFTEST_TIMEOUT:-300}" sh "./$t" > "$out" 2>&1
 	r=$?
 	cat "$out"
+	echo "# $t took $(( $(up) - t0 )) s"
 	case $r in
 	0) ;;
 	4) echo "# $t: skipped" ;;
@@ -18,6 +22,11 @@ for t in $(cat TEST_PROGS); do
 	   grep -q '^not ok' "$out" || echo "not ok 1 - $t exited with status $r" ;;
 	esac
 done
+# The kernel's own power_supply selftest (Linux 6.12's), when packed.
+if [ -f /test/upstream-psy.sh ]; then
+	echo "# selftest: upstream power_supply/test_power_supply_properties.sh"
+	sh /test/upstream-psy.sh || rc=1
+fi
 # The tool against the real driver, last.
 if [ -f /test/smartbmsctl/guest.sh ]; then
 	echo "# tool: smartbmsctl guest tests"

@@ -371,6 +371,7 @@ static int smartbms_sim_adc_probe(struct platform_device *pdev)
 			struct nvmem_device *nvmem;
 
 			smartbms_sim_eeprom_config(&ncfg, dev);
+			smartbms_nvmem_legacy_of_cells(&ncfg);
 			nvmem = devm_nvmem_register(dev, &ncfg);
 			if (IS_ERR(nvmem))
 				return dev_err_probe(dev, PTR_ERR(nvmem),

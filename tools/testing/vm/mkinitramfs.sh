@@ -10,7 +10,10 @@
 # INITRAMFS_BUSYBOX (busybox to carry, default /bin/busybox) and
 # INITRAMFS_HOST_BINS=0 (leave out the host's executables: libiio and
 # libgpiod tools, smartbmsctl and its guest tests), INITRAMFS_GUEST_BINS
-# (a directory of static executables built for the guest, put on its PATH).
+# (a directory of static executables built for the guest, put on its PATH),
+# INITRAMFS_KSFT (a kernel source's tools/testing/selftests: its
+# power_supply/ and kselftest/ folders go to /ksft, for the kernel's own
+# power_supply selftest, tools/testing/guest/upstream-psy.sh).
 set -euo pipefail
 
 out=$1 script=$2
@@ -69,6 +72,11 @@ fi
 if [ "$host_bins" = 1 ] && [ -d "$top/tools/smartbmsctl/tests" ]; then
 	mkdir -p "$root/test/smartbmsctl"
 	cp -r "$top/tools/smartbmsctl/tests/." "$root/test/smartbmsctl/"
+fi
+if [ -n "${INITRAMFS_KSFT:-}" ]; then
+	mkdir -p "$root/ksft"
+	cp -r "$INITRAMFS_KSFT/power_supply" "$INITRAMFS_KSFT/kselftest" "$root/ksft/"
+	install -m 0755 "$top/tools/testing/guest/upstream-psy.sh" "$root/test/upstream-psy.sh"
 fi
 install -m 0755 "$script" "$root/test/run.sh"
 

@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Boot the test guest with SCRIPT as its job and exit with its status.
-#   run-vm.sh SCRIPT [default|debug]
+#   [LINUX=6.1|6.12] run-vm.sh SCRIPT [default|debug]
+# LINUX picks the kernel version (default 6.12). The modules are built from
+# a copy of the sources in a temporary directory, so guests of both
+# versions can be prepared at the same time.
 # Environment: VM_TIMEOUT (s, default 900), VM_APPEND (extra kernel args),
 # VM_LOG (console log file), VM_QUIET=1 (print the log only on failure).
 set -euo pipefail
@@ -14,14 +17,16 @@ top=$(cd "$here/../../.." && pwd)
 timeout_s=${VM_TIMEOUT:-900}
 
 "$here/../install-deps.sh" vm
-kdir=$("$here/../build-kernel.sh" "$variant" | tail -n 1)
-"$here/build-modules.sh" "$kdir" >&2
+linux=${LINUX:-6.12}
+kdir=$(LINUX=$linux "$here/../build-kernel.sh" "$variant" | tail -n 1)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+MODULES_COPY=$work/src "$here/build-modules.sh" "$kdir" >&2
 log=${VM_LOG:-$work/console.log}
-mods=("$top"/drivers/power/supply/*.ko "$top"/tools/testing/sim/*.ko)
-"$here/mkinitramfs.sh" "$work/initramfs.cpio.gz" "$script" "${mods[@]}"
+mods=("$work"/src/drivers/power/supply/*.ko "$work"/src/tools/testing/sim/*.ko)
+INITRAMFS_KSFT=${INITRAMFS_KSFT:-$("$here/../ksft-dir.sh")} \
+	"$here/mkinitramfs.sh" "$work/initramfs.cpio.gz" "$script" "${mods[@]}"
 
 mem=512
 [ "$variant" = debug ] && mem=1536
@@ -48,5 +53,5 @@ if [ "${VM_QUIET:-0}" = 1 ] && [ "$rc" = 0 ]; then
 else
 	grep -a -v 'SMARTBMS-EXIT=' "$log" | tr -d '\r'
 fi
-awk -v s="$start" -v e="$end" 'BEGIN { printf "run-vm: guest ran %.1f s\n", e - s }' >&2
+awk -v s="$start" -v e="$end" -v k="$linux $variant" 'BEGIN { printf "run-vm: guest (Linux %s) ran %.1f s\n", k, e - s }' >&2
 exit "$rc"
