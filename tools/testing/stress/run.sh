@@ -7,7 +7,10 @@
 #   (--long: 10 s of flapping per line, 100 fuzz rounds per blob);
 # - debug kernel (KASAN, lockdep, kmemleak): lifecycle.sh, 20 cycles of
 #   unbind/bind + unload/load under readers (--long or STRESS_LONG=1: 200;
-#   CYCLES=N sets any number).
+#   CYCLES=N sets any number); then faultinject.sh, every allocation and
+#   resource request of probe failed in turn (fail-nth) with a sysfs
+#   writer running, each followed by a clean bind (--long: FI_ROUNDS=3
+#   sweeps; FI_ROUNDS=N sets any number).
 # Prints the guests' TAP and a closing "N passed, N failed"; exits non-zero
 # when a test failed or a guest did not finish.
 set -uo pipefail
@@ -16,6 +19,7 @@ top=$(cd "$here/../../.." && pwd)
 long=${STRESS_LONG:-0}
 [ "${1:-}" = --long ] && long=1
 cycles=${CYCLES:-$([ "$long" = 1 ] && echo 200 || echo 20)}
+fi_rounds=${FI_ROUNDS:-$([ "$long" = 1 ] && echo 3 || echo 1)}
 
 make -s -C "$top" tools >/dev/null || exit 1
 make -s -C "$top/selftests" bins >/dev/null || exit 1
@@ -37,6 +41,7 @@ done
 exit \$rc
 EOS
 { echo '#!/bin/sh'; echo "CYCLES=$cycles"; cat "$here/lifecycle.sh"; } > "$work/debug.sh"
+{ echo '#!/bin/sh'; echo "FI_ROUNDS=$fi_rounds"; cat "$here/faultinject.sh"; } > "$work/faultinject.sh"
 
 run() {	# NAME SCRIPT KERNEL
 	local start r
@@ -53,6 +58,7 @@ run() {	# NAME SCRIPT KERNEL
 }
 run "bad input and faults" "$work/default.sh" default
 run "lifecycle ($cycles cycles)" "$work/debug.sh" debug
+run "fault injection in probe ($fi_rounds sweep(s))" "$work/faultinject.sh" debug
 
 p=$(grep -a -cE '^ok [0-9]+' "$log")
 f=$(grep -a -cE '^not ok' "$log")
