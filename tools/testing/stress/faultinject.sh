@@ -33,6 +33,7 @@ tap() {	# 0|1 DESC
 	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
 }
 bound() { [ -e "$DRV/smartbms" ]; }
+now() { cut -d' ' -f1 /proc/uptime | cut -d. -f1; }
 
 require_bms
 [ -e $NTH ] && [ -d $DBG/failslab ] && [ -d $DBG/fail_page_alloc ] ||
@@ -94,6 +95,28 @@ if [ "$FI_WRITER" = 1 ]; then
 	wpid=$!
 fi
 
+# A probe that hangs (a lock held by a crashed work) would stall the job
+# until the host's timeout: after FI_HANG_S (default 300) s without
+# progress, report where it stopped and end the guest.
+watchdog() {
+	last= since=$(now)
+	while [ ! -e $stop ]; do
+		sleep 5
+		p=$(cat $W/progress 2>/dev/null)
+		if [ "$p" != "$last" ]; then
+			last=$p since=$(now)
+		elif [ $(( $(now) - since )) -ge "${FI_HANG_S:-300}" ]; then
+			echo "not ok - fault injection hung at $p for ${FI_HANG_S:-300} s"
+			dmesg | grep -E -A40 "$BAD" | head -n 80 | sed 's/^/# /'
+			dmesg | tail -n 30 | sed 's/^/# /'
+			echo "SMARTBMS-EXIT=1"
+			sync
+			reboot -f
+		fi
+	done
+}
+watchdog &
+
 # One injection: arm fail-nth for this shell, bind, read the rest back.
 # fd 3 is opened before the counter is armed: its read and the reset cost
 # no allocation, the bind's own open, write and probe do.
@@ -131,8 +154,6 @@ classify() {	# DMESG_CHUNK
 	}' "$1"
 }
 
-now() { cut -d' ' -f1 /proc/uptime | cut -d. -f1; }
-
 # Wait until the outputs read $1 (about TIMEOUT_S seconds).
 outputs_become() {	# WANT TIMEOUT_S
 	i=0
@@ -154,6 +175,7 @@ while [ $round -lt "$FI_ROUNDS" ]; do
 	N=0 done=0
 	while [ $N -lt "$FI_MAX_N" ]; do
 		N=$((N + 1))
+		echo "round $round N=$N" > $W/progress
 		inject $N
 		binds=$((binds + 1))
 		dmesg -c > $W/chunk
