@@ -70,13 +70,16 @@ dmesg -c > /dev/null
 
 BAD='BUG:|WARNING:|KASAN|Oops|general protection|Kernel panic|kernel BUG|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|ODEBUG|duplicate filename|kobject.*already|refcount_t:|list_add corruption|list_del corruption|INFO: task .* blocked'
 
-# The writer: stores whenever the power supply exists, also while a probe
-# that will fail has it registered.
+# The writer: while an injected bind runs, stores whenever the power
+# supply exists, so also while a probe that will fail has it registered.
 stop=$W/stop
 rm -f $stop
+echo 0 > $W/arm
 writer() {
 	i=0 hit=0
 	while [ ! -e $stop ]; do
+		read -r armed < $W/arm
+		[ "$armed" = 1 ] || { usleep 20000; continue; }
 		if [ -e "$PSY/fuse" ]; then
 			case $((i % 4)) in
 			0) echo 80 > "$PSY/fuse" && hit=$((hit + 1)) ;;
@@ -130,13 +133,18 @@ inject() {	# N -> $brc (bind status), $left (counter after the bind)
 	exec 3>&-
 }
 
-# The fault of one N, from its dmesg: "CLASS SITE CALLEE ATTR" where CLASS
-# is probe (the trace goes through really_probe), bind (the sysfs write
-# path) or silent (no trace: a __GFP_NOWARN allocation, e.g. kmemleak's or
+# The fault of one N, from its dmesg (appended to the whole log): prints
+# "CLASS SITE CALLEE ATTR ERR REPORT". CLASS is probe (the trace goes
+# through really_probe), bind (the sysfs write path, before probe) or
+# silent (no trace: a __GFP_NOWARN allocation, e.g. kmemleak's or
 # debugobjects' own metadata); SITE is the innermost frame of the driver's
-# module, CALLEE what it called.
+# module ("-": the driver core, outside it), CALLEE what it called; ERR
+# the probe's error; REPORT 1 when the log has a kernel report.
 classify() {	# DMESG_CHUNK
-	awk '
+	awk -v all=$W/dmesg.txt -v bad="$BAD" '
+	{ print >> all }
+	$0 ~ bad { rep = 1 }
+	/failed with error -?[0-9]+/ && err == "" { err = $NF }
 	/FAULT_INJECTION: forcing a failure/ { t = 1; nf++; probe = 0; site = "-"; callee = "-"; prev = "-"; attr = "-"; next }
 	t && /name [a-z_]+, interval/ { for (i = 1; i <= NF; i++) if ($i == "name") { attr = $(i + 1); sub(/,$/, "", attr) } next }
 	t && /<\/TASK>/ { t = 0; next }
@@ -149,8 +157,10 @@ classify() {	# DMESG_CHUNK
 		fn = f; sub(/\+0x.*/, "", fn); prev = fn
 	}
 	END {
-		if (!nf) print "silent - - -"
-		else print (probe ? "probe" : "bind"), site, callee, attr
+		if (err == "") err = "-"
+		if (!nf) printf "silent - - -"
+		else printf "%s %s %s %s", (probe ? "probe" : "bind"), site, callee, attr
+		print " " err " " (rep + 0)
 	}' "$1"
 }
 
@@ -164,67 +174,99 @@ outputs_become() {	# WANT TIMEOUT_S
 	done
 }
 
+# After a probe that failed, or that got over its failure and was
+# unbound again: 100 ms later (a work queued by a store would have run)
+# every line must be low.
+check_low() {
+	usleep 100000
+	o=$(all_outputs)
+	[ "$o" = 0000 ] && return 0
+	bad_low=$((bad_low + 1))
+	echo "round $round N=$N ($what): outputs $o after the failed probe" >> $W/bad
+}
+
+# The bound driver protects: supply present, outputs 1100 once settled.
+check_bound() {
+	bound && [ -d "$PSY" ] && { settle 300000; outputs_become 1100 5; }
+}
+
+# A clean bind, checked, then unbound for the next N.
+clean_rebind() {
+	binds=$((binds + 1))
+	if ! bind_bms || ! check_bound; then
+		bad_rebind=$((bad_rebind + 1))
+		echo "round $round N=$N ($what): clean rebind failed (bound: $(bound && echo yes || echo no), outputs $(all_outputs))" >> $W/bad
+		dmesg | tail -n 20 >> $W/bad
+	fi
+	bound && unbind_bms
+}
+
 t_start=$(now)
 binds=0 bad_report=0 bad_low=0 bad_rebind=0 bad_end=0 survived=0
 : > $W/points
 : > $W/bad
 round=0
 unbind_bms
+# the shell's messages about the binds that fail ("write error") go aside
+exec 4>&2 2>> $W/stderr
 while [ $round -lt "$FI_ROUNDS" ]; do
 	round=$((round + 1))
 	N=0 done=0
 	while [ $N -lt "$FI_MAX_N" ]; do
 		N=$((N + 1))
 		echo "round $round N=$N" > $W/progress
+		echo 1 > $W/arm
 		inject $N
+		echo 0 > $W/arm
 		binds=$((binds + 1))
 		dmesg -c > $W/chunk
-		cat $W/chunk >> $W/dmesg.txt
+		# shellcheck disable=SC2046
 		set -- $(classify $W/chunk)
-		class=$1 site=$2 callee=$3 attr=$4
-		err=$(grep -o -E 'failed with error -?[0-9]+|error -E[A-Z]+' $W/chunk | head -n 1 | sed 's/.* //')
+		class=$1 site=$2 callee=$3 attr=$4 err=$5 rep=$6
+		res=$err
+		[ "$brc" = 0 ] && res=bound
 		if [ -n "$left" ] && [ "$left" != 0 ]; then
 			# the bind reached no Nth site: the sweep of this round is over
-			if [ "$brc" = 0 ] && bound; then
-				done=1
-			else
+			res=final done=1
+			[ "$brc" = 0 ] && bound || {
 				bad_end=$((bad_end + 1))
 				echo "round $round N=$N: bind failed ($brc) with no fault injected" >> $W/bad
-			fi
+			}
 		fi
-		res=${err:-ok}
-		if [ $done = 0 ] && bound; then
-			# probe got over the failure (an optional resource): leave again
-			[ "$brc" = 0 ] && res=survived && survived=$((survived + 1))
-			unbind_bms
-		fi
-		[ $done = 1 ] && res=final
+		[ "$class" = silent ] && [ "$brc" = 0 ] && [ $done = 0 ] && res=silent-bound
+		[ "$class" = probe ] && [ "$brc" = 0 ] && [ $done = 0 ] && res=survived && survived=$((survived + 1))
+		what="$class $site $callee $attr -> $res"
 		echo "$round $N $class $site $callee $attr $res" >> $W/points
-		[ "$FI_VERBOSE" = 1 ] && echo "# round $round N=$N: $class $site $callee $attr -> $res"
-		if grep -q -E "$BAD" $W/chunk; then
+		[ "$FI_VERBOSE" = 1 ] && echo "# round $round N=$N: $what"
+		if [ "$rep" = 1 ]; then
 			bad_report=$((bad_report + 1))
 			{
-				echo "round $round N=$N ($class $site $callee $attr -> $res): kernel report"
+				echo "round $round N=$N ($what): kernel report"
 				grep -E -B2 -A40 "$BAD" $W/chunk | grep -v -E '^\s*$' | head -n 60
 			} >> $W/bad
 		fi
 		[ $done = 1 ] && break
-		# BMS-OUT-5: the failed probe left every line low (a work queued by
-		# a store would run just after the failure)
-		usleep 100000
-		o=$(all_outputs)
-		if [ "$o" != 0000 ]; then
-			bad_low=$((bad_low + 1))
-			echo "round $round N=$N ($class $site $callee $attr -> $res): outputs $o after the failed probe" >> $W/bad
+		if [ "$brc" = 0 ]; then
+			# bound over the fault: it must protect (else a clean
+			# rebind must), and leave every line low when unbound
+			if ! check_bound; then
+				[ "$class" = probe ] || echo "round $round N=$N ($what): bound but not protecting" >> $W/bad
+				[ "$class" = probe ] || bad_rebind=$((bad_rebind + 1))
+				unbind_bms
+				check_low
+				clean_rebind
+			else
+				unbind_bms
+				check_low
+			fi
+		elif [ "$class" = bind ] && ! bound; then
+			# failed in the sysfs write: probe never ran
+			:
+		else
+			bound && unbind_bms	# a deferred probe that bound later
+			check_low
+			clean_rebind
 		fi
-		# a clean bind after it: bound, supply present, protecting
-		binds=$((binds + 1))
-		if ! bind_bms || ! bound || [ ! -d "$PSY" ] || ! outputs_become 1100 5; then
-			bad_rebind=$((bad_rebind + 1))
-			echo "round $round N=$N ($class $site $callee $attr -> $res): clean rebind failed (bound: $(bound && echo yes || echo no), outputs $(all_outputs))" >> $W/bad
-			dmesg | tail -n 20 >> $W/bad
-		fi
-		bound && unbind_bms
 		[ $((N % 50)) = 0 ] && echo "# round $round: N=$N, $(( $(now) - t_start )) s"
 	done
 	[ $done = 1 ] || { bad_end=$((bad_end + 1)); echo "round $round: no bind without a fault up to N=$FI_MAX_N" >> $W/bad; }
@@ -232,6 +274,7 @@ while [ $round -lt "$FI_ROUNDS" ]; do
 	# the final bind of this round is the clean one; leave it for the next
 	[ $round -lt "$FI_ROUNDS" ] && bound && unbind_bms
 done
+exec 2>&4 4>&-
 elapsed=$(( $(now) - t_start ))
 touch $stop
 [ -n "${wpid:-}" ] && wait "$wpid"
@@ -244,8 +287,8 @@ echo 1 > $DBG/fail_page_alloc/min-order
 probe_n=$(awk '$1 == 1 && $3 == "probe"' $W/points | wc -l)
 bind_n=$(awk '$1 == 1 && $3 == "bind"' $W/points | wc -l)
 silent_n=$(awk '$1 == 1 && $3 == "silent"' $W/points | wc -l)
-sites=$(awk '$1 == 1 && $3 == "probe" { print $4 }' $W/points | sort -u | wc -l)
-echo "# $binds binds in $elapsed s over $FI_ROUNDS round(s); round 1: $probe_n faults injected in probe at $sites distinct call sites of the driver, $bind_n in the sysfs write path before it, $silent_n silent (__GFP_NOWARN, no trace); $survived times probe succeeded over the fault"
+sites=$(awk '$1 == 1 && $3 == "probe" && $4 != "-" { print $4 }' $W/points | sort -u | wc -l)
+echo "# $binds binds in $elapsed s over $FI_ROUNDS round(s); round 1: $probe_n faults injected in probe at $sites distinct call sites of the driver, $bind_n in the sysfs write path before it, $silent_n silent (__GFP_NOWARN, no trace); $survived times probe bound over a fault in it"
 echo "# call site (innermost driver frame) <- callee: times failed, first N, results"
 awk '$1 == 1 && $3 == "probe" {
 	k = $4 " " $5; c[k]++; if (!(k in first)) { first[k] = $2; order[++m] = k }
