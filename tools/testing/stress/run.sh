@@ -10,7 +10,8 @@
 #   CYCLES=N sets any number); then faultinject.sh, every allocation and
 #   resource request of probe failed in turn (fail-nth) with a sysfs
 #   writer running, each followed by a clean bind (--long: FI_ROUNDS=3
-#   sweeps; FI_ROUNDS=N sets any number).
+#   sweeps and FI_FULL=1, outputs checked after every bind; FI_ROUNDS=N
+#   sets any number).
 # Prints the guests' TAP and a closing "N passed, N failed"; exits non-zero
 # when a test failed or a guest did not finish.
 set -uo pipefail
@@ -41,7 +42,7 @@ done
 exit \$rc
 EOS
 { echo '#!/bin/sh'; echo "CYCLES=$cycles"; cat "$here/lifecycle.sh"; } > "$work/debug.sh"
-{ echo '#!/bin/sh'; echo "FI_ROUNDS=$fi_rounds"; cat "$here/faultinject.sh"; } > "$work/faultinject.sh"
+{ echo '#!/bin/sh'; echo "FI_ROUNDS=$fi_rounds FI_FULL=$long"; cat "$here/faultinject.sh"; } > "$work/faultinject.sh"
 
 run() {	# NAME SCRIPT KERNEL
 	local start r
