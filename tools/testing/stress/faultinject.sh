@@ -16,7 +16,7 @@
 #
 # Environment: FI_ROUNDS (default 1) sweeps, FI_WRITER=0 no writer,
 # FI_MAX_N (default 4000) a bound on N, FI_VERBOSE=1 a line per N,
-# FI_FULL=1 the output checks also after binds whose fault hit no driver
+# FI_START_N the first N (default 1), FI_FULL=1 the output checks also after binds whose fault hit no driver
 # path (silent: no trace, and bound).
 # Prints TAP and, as comments, each call site of probe that was failed.
 . /selftests/lib.sh
@@ -224,13 +224,14 @@ t_start=$(now)
 binds=0 bad_report=0 bad_low=0 bad_rebind=0 bad_end=0 survived=0
 : > $W/points
 : > $W/bad
+: > $W/degraded
 round=0
 unbind_bms
 # the shell's messages about the binds that fail ("write error") go aside
 exec 4>&2 2>> $W/stderr
 while [ $round -lt "$FI_ROUNDS" ]; do
 	round=$((round + 1))
-	N=0 done=0
+	N=$((${FI_START_N:-1} - 1)) done=0
 	while [ $N -lt "$FI_MAX_N" ]; do
 		N=$((N + 1))
 		echo "round $round N=$N" > $W/progress
@@ -277,9 +278,12 @@ while [ $round -lt "$FI_ROUNDS" ]; do
 		elif [ "$brc" = 0 ]; then
 			# bound over the fault: it must protect (else a clean
 			# rebind must), and leave every line low when unbound
-			if ! check_bound; then
+			# (one look: a degraded probe, e.g. E-B30 without its
+			# calibration, may rightly hold the outputs off)
+			if ! { bound && [ -d "$PSY" ] && settle && [ "$(outputs)" = 1100 ]; }; then
 				[ "$class" = probe ] || echo "round $round N=$N ($what): bound but not protecting" >> $W/bad
 				[ "$class" = probe ] || bad_rebind=$((bad_rebind + 1))
+				[ "$class" = probe ] && echo "$round $N $site $callee" >> $W/degraded
 				unbind_bms
 				check_low
 				clean_rebind
@@ -317,13 +321,14 @@ bind_n=$(awk '$1 == 1 && $3 == "bind"' $W/points | wc -l)
 silent_n=$(awk '$1 == 1 && $3 == "silent"' $W/points | wc -l)
 sites=$(awk '$1 == 1 && $3 == "probe" && $4 != "-" { print $4 }' $W/points | sort -u | wc -l)
 echo "# $binds binds in $elapsed s over $FI_ROUNDS round(s); round 1: $probe_n faults injected in probe at $sites distinct call sites of the driver, $bind_n in the sysfs write path before it, $silent_n silent (__GFP_NOWARN, no trace); $survived times probe bound over a fault in it"
-echo "# call site (innermost driver frame) <- callee: times failed, first N, results"
+echo "# call site (innermost driver frame) <- callee: times failed, first N, results (survived: bound over it)"
 awk '$1 == 1 && $3 == "probe" {
 	k = $4 " " $5; c[k]++; if (!(k in first)) { first[k] = $2; order[++m] = k }
 	if (index(" " r[k] " ", " " $7 " ") == 0) r[k] = r[k] (r[k] == "" ? "" : " ") $7
 }
 END { for (i = 1; i <= m; i++) { k = order[i]; split(k, p, " "); printf "#   %s <- %s: %d, N=%d, %s\n", p[1], p[2], c[k], first[k], r[k] } }' $W/points
 
+[ -s $W/degraded ] && echo "# bound over the fault but not protecting (outputs held off, then a clean rebind): $(awk '{ k = $3 " <- " $4; if (!(k in c)) o[++m] = k; c[k]++ } END { for (i = 1; i <= m; i++) printf "%s%s (%d)", (i > 1 ? ", " : ""), o[i], c[o[i]] }' $W/degraded)"
 tap $([ $bad_end = 0 ]; echo $?) "each sweep ends with a bind that reached no injected fault ($FI_ROUNDS round(s))"
 tap $([ "$probe_n" -ge 10 ] && [ "$sites" -ge 5 ]; echo $?) "probe reached injected faults: $probe_n at $sites call sites"
 tap $([ $binds -ge 100 ]; echo $?) "100+ binds ($binds)"
