@@ -105,7 +105,7 @@ fi
 # until the host's timeout: after FI_HANG_S (default 300) s without
 # progress, report where it stopped and end the guest.
 watchdog() {
-	last= since=$(now)
+	last="" since=$(now)
 	while [ ! -e $stop ]; do
 		sleep 5
 		p=$(cat $W/progress 2>/dev/null)

@@ -44,11 +44,11 @@ EOS
 { echo '#!/bin/sh'; echo "CYCLES=$cycles"; cat "$here/lifecycle.sh"; } > "$work/debug.sh"
 { echo '#!/bin/sh'; echo "FI_ROUNDS=$fi_rounds FI_FULL=$long"; cat "$here/faultinject.sh"; } > "$work/faultinject.sh"
 
-run() {	# NAME SCRIPT KERNEL
+run() {	# NAME SCRIPT KERNEL [TIMEOUT_S]
 	local start r
 	echo "# stress: $1 on the $3 kernel"
 	start=$(date +%s)
-	VM_TIMEOUT=${VM_TIMEOUT:-$([ "$long" = 1 ] && echo 5400 || echo 1200)} "$top/tools/testing/vm/run-vm.sh" "$2" "$3" 2>&1 |
+	VM_TIMEOUT=${VM_TIMEOUT:-${4:-$([ "$long" = 1 ] && echo 5400 || echo 1200)}} "$top/tools/testing/vm/run-vm.sh" "$2" "$3" 2>&1 |
 		tr -d '\r' | grep -a -v -E 'SeaBIOS|Booting from|^.\[\?' | tee -a "$log"
 	r=${PIPESTATUS[0]}
 	echo "# stress: $1 took $(( $(date +%s) - start )) s (exit $r)"
@@ -59,7 +59,10 @@ run() {	# NAME SCRIPT KERNEL
 }
 run "bad input and faults" "$work/default.sh" default
 run "lifecycle ($cycles cycles)" "$work/debug.sh" debug
-run "fault injection in probe ($fi_rounds sweep(s))" "$work/faultinject.sh" debug
+# about 3 s per N on a busy 2-core host, several hundred N a sweep
+fi_sweep_s=$([ "$long" = 1 ] && echo 7200 || echo 3600)
+run "fault injection in probe ($fi_rounds sweep(s))" "$work/faultinject.sh" debug \
+	$((600 + fi_rounds * fi_sweep_s))
 
 p=$(grep -a -cE '^ok [0-9]+' "$log")
 f=$(grep -a -cE '^not ok' "$log")
