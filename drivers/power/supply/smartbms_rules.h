@@ -46,7 +46,7 @@ static inline void smartbms_wake(struct smartbms_eval *e, u64 at)
  * start of the run, NEVER while @cond is false.
  */
 static inline bool smartbms_held(struct smartbms_eval *e, bool cond, u64 *since,
-			  u64 delay_ms)
+				 u64 delay_ms)
 {
 	if (!cond) {
 		*since = SMARTBMS_NEVER;
@@ -61,20 +61,20 @@ static inline bool smartbms_held(struct smartbms_eval *e, bool cond, u64 *since,
 }
 
 static inline bool smartbms_usable(const struct smartbms_core *c,
-			    enum smartbms_chan ch)
+				   enum smartbms_chan ch)
 {
 	return (c->board.chan_present & BIT(ch)) && c->ch[ch].have_val &&
 	       !c->ch[ch].fault;
 }
 
 static inline bool smartbms_in(const struct smartbms_core *c,
-			enum smartbms_input in)
+			       enum smartbms_input in)
 {
 	return c->in[in].stable;
 }
 
 static inline bool smartbms_has_in(const struct smartbms_core *c,
-			    enum smartbms_input in)
+				   enum smartbms_input in)
 {
 	return c->board.input_present & BIT(in);
 }

@@ -24,7 +24,7 @@ struct smartbms_rig {
 
 /* A healthy board: engine off, battery resting, lines allowing all. */
 static inline struct smartbms_rig *smartbms_rig_new(struct kunit *test, u32 chans,
-					     u32 inputs, bool setpoint)
+						    u32 inputs, bool setpoint)
 {
 	struct smartbms_rig *g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
 	struct smartbms_board board = {
@@ -66,7 +66,7 @@ static inline void smartbms_rig_step(struct smartbms_rig *g, u64 t)
 
 /* Step every @period ms from @from to @to inclusive. */
 static inline void smartbms_rig_run(struct smartbms_rig *g, u64 from, u64 to,
-			     u64 period)
+				    u64 period)
 {
 	u64 t;
 
