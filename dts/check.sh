@@ -72,12 +72,12 @@ debian_dtb() {
 	if [ -z "$f" ]; then
 		if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
 			dpkg --add-architecture "$arch"
-			apt-get update >/dev/null 2>&1
+			flock /run/lock/smartbms-install-deps.lock apt-get update >/dev/null 2>&1
 		fi
 		pkg=$(apt-cache depends "$meta:$arch" 2>/dev/null |
 			sed -n 's/^ *Depends: \(linux-image-[0-9][^ :]*\).*/\1/p' | head -n1)
 		if [ -z "$pkg" ]; then
-			apt-get update >/dev/null 2>&1
+			flock /run/lock/smartbms-install-deps.lock apt-get update >/dev/null 2>&1
 			pkg=$(apt-cache depends "$meta:$arch" 2>/dev/null |
 				sed -n 's/^ *Depends: \(linux-image-[0-9][^ :]*\).*/\1/p' | head -n1)
 		fi

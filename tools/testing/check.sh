@@ -39,34 +39,43 @@ count_line() {	# the last "N passed, N failed" line of a log
 		sed -E 's/([0-9]+) passed, ([0-9]+) failed/\1 \2/'
 }
 
-# stage NAME COUNTER COMMAND...: run, tee to a log, add up its counts.
-# NAME is STAGE or STAGE-VERSION; the latter runs with LINUX=VERSION.
+# stage NAME COUNTER COMMAND...: run with the output in the stage's log,
+# then print the log as one block (stages run side by side, see below) and
+# write its counts to NAME.result. NAME is STAGE or STAGE-VERSION; the
+# latter runs with LINUX=VERSION.
 stage() {
 	local name=$1 counter=$2 log=$logs/$1.log rc p f start title=$1
 	shift 2
 	case "$name" in
 	*-6.*) title="${name%-6.*} (Linux ${name##*-})"; export LINUX=${name##*-} ;;
 	esac
-	echo "== $title: $*"
+	rm -f "$logs/$name.result"
+	say "== $title: started"
 	start=$(date +%s)
-	"$@" 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
+	"$@" >"$log" 2>&1 </dev/null
+	rc=$?
 	read -r p f < <($counter "$log")
 	p=${p:-0} f=${f:-0}
 	# A stage that failed without a failing test still counts one failure.
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		f=1
-		echo "$name: exited with status $rc" | tee -a "$log"
+		echo "$name: exited with status $rc" >>"$log"
 	fi
 	if [ "$rc" = 0 ] && [ "$p" = 0 ]; then
 		f=$((f + 1))
-		echo "$name: ran no test" | tee -a "$log"
+		echo "$name: ran no test" >>"$log"
 	fi
-	passed=$((passed + p)) failed=$((failed + f))
-	[ "$f" = 0 ] || bad_stages+=("$name")
-	echo "== $title: $p passed, $f failed ($(( $(date +%s) - start )) s)"
+	echo "$p $f" >"$logs/$name.result"
+	{
+		flock 7
+		echo "== $title: $*"
+		cat "$log"
+		echo "== $title: $p passed, $f failed ($(( $(date +%s) - start )) s)"
+	} 7>>"$logs/.console.lock"
 	unset LINUX
 }
+
+say() { { flock 7; echo "$*"; } 7>>"$logs/.console.lock"; }
 
 host() {
 	"$here/install-deps.sh" host tools lint || return 1
@@ -175,7 +184,7 @@ dt() { make -s -C "$top/dts" check; }
 # (probe and uAPI, the board's properties, the GPIO lines, the IIO channels,
 # the upstream power_supply test); the rest is arch-independent and runs on
 # x86_64 for 6.1 and on arm64 for 6.12.
-arm64_61=${CHECK_ARM64_61:-smartbms_rig.sh smartbms_psy_uapi.sh smartbms_settings.sh smartbms_outputs.sh smartbms_sensors.sh smartbms_boards.sh}
+arm64_61=${CHECK_ARM64_61:-smartbms_rig.sh smartbms_psy_uapi.sh smartbms_settings.sh smartbms_outputs.sh smartbms_sensors.sh smartbms_afe.sh smartbms_boards.sh}
 arm64() {
 	if [ "$LINUX" = 6.1 ] && [ "$full" != 1 ]; then
 		local w rc
@@ -195,42 +204,111 @@ for v in $versions; do
 	case "$v" in 6.1|6.12) ;; *) echo "check: unknown LINUX='$v' (6.1|6.12)" >&2; exit 2 ;; esac
 done
 kstages="build kunit vm arm64 stress stock dkms intree"
+
+# Side by side: most of a run is guests whose kselftests wait in real
+# time (the 30 s pre-alarm, the 10 s re-enable), so two chains of stages
+# run at once on 2 cores (CHECK_JOBS, default 2; 1 runs them one after
+# another). A chain's stages run in order; chains start in the order
+# below, the longest first, as a chain ends. The last chain holds what
+# shares host state (dkms's /var/lib/dkms, the unpacked stock headers).
+chains_all=(
+	"host"
+	"build-6.12 kunit-6.12 vm-6.12"
+	"stress-6.12"
+	"arm64-6.12"
+	"build-6.1 kunit-6.1 vm-6.1"
+	"arm64-6.1 stress-6.1"
+	"stock-6.12 dkms-6.12 intree-6.12 stock-6.1 dkms-6.1 intree-6.1 dt"
+)
 what=${1:-all}
+chains=()
 case "$what" in
-all) stages=(host)
-	for s in $kstages; do for v in $versions; do stages+=("$s-$v"); done; done
-	stages+=(dt) ;;
-host|dt|*-6.1|*-6.12) stages=("$what") ;;
-*) stages=(); for v in $versions; do stages+=("$what-$v"); done ;;
+all)
+	for c in "${chains_all[@]}"; do
+		keep=
+		for s in $c; do
+			case "$s" in *-6.*) case " $versions " in *" ${s##*-} "*) ;; *) continue ;; esac ;; esac
+			keep="$keep $s"
+		done
+		[ -z "$keep" ] || chains+=("${keep# }")
+	done ;;
+host|dt|*-6.1|*-6.12) chains=("$what") ;;
+*) for v in $versions; do chains+=("$what-$v"); done ;;
 esac
+for c in "${chains[@]}"; do
+	for s in $c; do
+		case "$s" in
+		host|dt) ;;
+		*-6.1|*-6.12) case " $kstages " in *" ${s%-6.*} "*) ;; *) echo "check: unknown stage '$s'" >&2; exit 2 ;; esac ;;
+		*) echo "check: unknown stage '$s'" >&2; exit 2 ;;
+		esac
+	done
+done
+
 # A cold run (no kernel cached yet): build the test kernels one after
-# another in the background, niced, in the order the stages need them,
+# another in the background, niced, in the order the chains need them,
 # while the host tests and the first guests run; a stage that needs a
 # kernel still being built waits for it (build-kernel.sh's lock).
 # CHECK_PREBUILD=0 builds each when its stage asks.
 if [ "$what" = all ] && [ "${CHECK_PREBUILD:-1}" = 1 ]; then
 	(
-		for k in "default x86_64" "default arm64" "debug x86_64"; do
-			for v in $versions; do
-				# shellcheck disable=SC2086
-				LINUX=$v nice -n 10 "$here/build-kernel.sh" $k >/dev/null || true
-			done
+		for k in "6.12 default x86_64" "6.12 debug x86_64" "6.12 default arm64" \
+			"6.1 default x86_64" "6.1 default arm64" "6.1 debug x86_64"; do
+			set -- $k
+			case " $versions " in *" $1 "*) ;; *) continue ;; esac
+			LINUX=$1 nice -n 10 "$here/build-kernel.sh" "$2" "$3" >/dev/null || true
 		done
 	) >"$logs/prebuild.log" 2>&1 &
 	prebuild=$!
 	trap 'kill "$prebuild" 2>/dev/null' EXIT
 fi
-for s in "${stages[@]}"; do
-	case "$s" in
-	host) stage host host_counts host ;;
-	build-*|kunit-*|vm-*|stock-*|dkms-*|arm64-*|intree-*|stress-*)
-		case " $kstages " in *" ${s%-6.*} "*) ;; *) echo "check: unknown stage '$s'" >&2; exit 2 ;; esac
-		stage "$s" count_tap "${s%-6.*}" ;;
-	dt) stage dt count_line dt ;;
-	*) echo "check: unknown stage '$s'" >&2; exit 2 ;;
-	esac
-done
 
+run_stage() {
+	case "$1" in
+	host) stage host host_counts host ;;
+	dt) stage dt count_line dt ;;
+	*) stage "$1" count_tap "${1%-6.*}" ;;
+	esac
+}
+
+# The guests and the host tests use the same tools and selftest binaries:
+# built once here, before chains run side by side.
+if ! { make -s -C "$top" tools && make -s -C "$top/selftests" bins; } >"$logs/prepare.log" 2>&1; then
+	cat "$logs/prepare.log"
+	echo "check: building the tools and the selftest binaries failed"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+njobs=${CHECK_JOBS:-2}
+start_all=$(date +%s)
+pids=()
+for c in "${chains[@]}"; do
+	while :; do
+		live=()
+		for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && live+=("$p"); done
+		pids=("${live[@]}")
+		[ ${#pids[@]} -lt "$njobs" ] && break
+		wait -n "${pids[@]}" 2>/dev/null || true
+	done
+	( for s in $c; do run_stage "$s"; done ) &
+	pids+=($!)
+done
+wait "${pids[@]}" 2>/dev/null
+
+for c in "${chains[@]}"; do
+	for s in $c; do
+		if read -r p f 2>/dev/null <"$logs/$s.result"; then
+			:
+		else
+			p=0 f=1
+			echo "$s: left no result"
+		fi
+		passed=$((passed + p)) failed=$((failed + f))
+		[ "$f" = 0 ] || bad_stages+=("$s")
+	done
+done
 [ ${#bad_stages[@]} -eq 0 ] || echo "failed stages: ${bad_stages[*]}"
+echo "check: $(( $(date +%s) - start_all )) s, up to $njobs chains side by side"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -8,6 +8,14 @@
 # and "stock" (Debian's amd64 headers; see stock_612 below for 6.12).
 set -euo pipefail
 
+# One at a time: make check runs stages side by side, and apt and dpkg
+# refuse to run twice (the recursive call below already holds the lock).
+if [ -z "${SMARTBMS_DEPS_LOCKED:-}" ]; then
+	export SMARTBMS_DEPS_LOCKED=1
+	exec 9>/run/lock/smartbms-install-deps.lock
+	flock 9
+fi
+
 pkgs=()
 stock_612=0
 if [ "${1:-}" = --packages ]; then
@@ -72,7 +80,8 @@ done
 
 echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-if ! apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
-	apt-get update >/dev/null
-	apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null
+apt=(apt-get -o DPkg::Lock::Timeout=600)
+if ! "${apt[@]}" install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
+	"${apt[@]}" update >/dev/null
+	"${apt[@]}" install -y --no-install-recommends "${missing[@]}" >/dev/null
 fi
