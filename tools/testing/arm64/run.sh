@@ -38,13 +38,16 @@ since() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.1f", e - s }'; }
 
 # busybox for the guest: Debian's busybox-static for arm64, kept in the cache
 busybox=$cache/arm64/busybox
+mkdir -p "$cache/arm64"
+exec 8>"$cache/arm64/busybox.lock"
+flock 8	# both versions' lanes may start at once (make check)
 if [ ! -x "$busybox" ]; then
 	echo "arm64: fetching busybox-static:arm64" >&2
 	dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
 	dl=$(mktemp -d)
 	chmod 755 "$dl"	# apt's download user must be able to write there
 	if ! (cd "$dl" && apt-get download busybox-static:arm64 >/dev/null 2>&1); then
-		apt-get update >/dev/null 2>&1
+		flock /run/lock/smartbms-install-deps.lock apt-get update >/dev/null 2>&1
 		(cd "$dl" && apt-get download busybox-static:arm64 >/dev/null 2>&1) ||
 			{ rm -rf "$dl"; die "cannot download busybox-static:arm64"; }
 	fi
@@ -53,6 +56,7 @@ if [ ! -x "$busybox" ]; then
 	install -m 0755 "$dl/x/bin/busybox" "$busybox.tmp" && mv "$busybox.tmp" "$busybox"
 	rm -rf "$dl"
 fi
+flock -u 8
 
 t=$(now)
 kdir=$("$testing/build-kernel.sh" default arm64 | tail -n 1)
@@ -76,12 +80,18 @@ echo "arm64: modules built in $(since "$t") s" >&2
 qemu-system-aarch64 "${machine[@]}" -nographic \
 	-M virt,dumpdtb="$work/virt.dtb" >/dev/null 2>&1 || die "qemu cannot dump the virt device tree"
 dtc -q -I dtb -O dts -o "$work/virt.dts" "$work/virt.dtb"
-{
-	cat "$work/virt.dts"
-	echo
-	cpp -nostdinc -undef -x assembler-with-cpp -P "$here/smartbms-sim.dtsi"
-} >"$work/board.dts"
-dtc -q -I dts -O dtb -o "$work/board.dtb" "$work/board.dts" || die "the board device tree does not compile"
+# board_dtb OUT [CPP_ARGS]: QEMU's tree plus the board
+board_dtb() {
+	local out=$1
+	shift
+	{
+		cat "$work/virt.dts"
+		echo
+		cpp -nostdinc -undef -x assembler-with-cpp -P "$@" "$here/smartbms-sim.dtsi"
+	} >"${out%.dtb}.dts"
+	dtc -q -I dts -O dtb -o "$out" "${out%.dtb}.dts"
+}
+board_dtb "$work/board.dtb" || die "the board device tree does not compile"
 
 # The smartbms node must satisfy the binding (dt-schema; errors reported
 # for other nodes of QEMU's tree are not ours).
@@ -122,15 +132,45 @@ INITRAMFS_KSFT=${INITRAMFS_KSFT:-$("$testing/ksft-dir.sh")} \
 	INITRAMFS_BUSYBOX=$busybox INITRAMFS_HOST_BINS=0 INITRAMFS_GUEST_BINS=$work/bin \
 	"$testing/vm/mkinitramfs.sh" "$work/initramfs.cpio.gz" "$script" "${mods[@]}"
 
+# boot DTB INITRAMFS LOG: the guest, until it powers off or times out
+boot() {
+	timeout --foreground -k 5 "$timeout_s" \
+		qemu-system-aarch64 "${machine[@]}" -nographic -no-reboot \
+		-kernel "$kdir/kernel-image" -initrd "$2" -dtb "$1" \
+		-append "console=ttyAMA0 loglevel=4 panic=-1 ${VM_APPEND:-}" \
+		</dev/null >"$3" 2>&1
+}
+
+# The check that the front end's description matters: the same board
+# with the vbat divider's output resistor 10 % off (11k for 10k) in the
+# tree must fail smartbms_afe.sh. Only with the kselftests as the job.
+mutant_caught() {
+	local w=$work/mutant rc
+	mkdir -p "$w"
+	board_dtb "$w/board.dtb" -DSIM_VBAT_OUTPUT_OHMS=11000 || { echo "# the mutant tree does not compile"; return 1; }
+	{ echo '#!/bin/sh'; echo "SELFTESTS='smartbms_afe.sh'"; cat "$testing/guest/selftests.sh"; } >"$w/job.sh"
+	INITRAMFS_KSFT=${INITRAMFS_KSFT:-$("$testing/ksft-dir.sh")} \
+		INITRAMFS_BUSYBOX=$busybox INITRAMFS_HOST_BINS=0 INITRAMFS_GUEST_BINS=$work/bin \
+		"$testing/vm/mkinitramfs.sh" "$w/initramfs.cpio.gz" "$w/job.sh" "${mods[@]}" >/dev/null
+	boot "$w/board.dtb" "$w/initramfs.cpio.gz" "$w/console.log" || true
+	rc=$(grep -a -o 'SMARTBMS-EXIT=[0-9]*' "$w/console.log" | tail -n 1 | cut -d= -f2 || true)
+	tr -d '\r' <"$w/console.log" | grep -a -E '^not ok .*vbat' | sed 's/^/# mutant: /'
+	[ -n "$rc" ] && [ "$rc" != 0 ] &&
+		tr -d '\r' <"$w/console.log" | grep -a -q -E '^not ok .*vbat 13.2 V at the terminal'
+}
+if [ "$script" = "$testing/guest/selftests.sh" ] || grep -q 'smartbms_afe.sh' "$script"; then
+	if mutant_caught; then
+		echo "ok 2 - arm64 (Linux $linux): a vbat divider 10 % off in the device tree fails smartbms_afe.sh"
+	else
+		echo "not ok 2 - arm64 (Linux $linux): a vbat divider 10 % off in the device tree fails smartbms_afe.sh"
+		dt_bad=1
+	fi
+fi
+
 log=${VM_LOG:-$work/console.log}
 start=$(now)
 set +e
-timeout --foreground -k 5 "$timeout_s" \
-	qemu-system-aarch64 "${machine[@]}" -nographic -no-reboot \
-	-kernel "$kdir/kernel-image" -initrd "$work/initramfs.cpio.gz" \
-	-dtb "$work/board.dtb" \
-	-append "console=ttyAMA0 loglevel=4 panic=-1 ${VM_APPEND:-}" \
-	</dev/null >"$log" 2>&1
+boot "$work/board.dtb" "$work/initramfs.cpio.gz" "$log"
 qrc=$?
 set -e
 ran=$(since "$start")

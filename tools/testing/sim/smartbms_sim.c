@@ -9,8 +9,9 @@
  *    board; inputs are set through gpio-sim's sim_gpioN/pull, outputs read
  *    through sim_gpioN/value;
  *  - an IIO ADC "smartbms-sim-adc" with one channel per analog signal; a
- *    test writes the value (mV, mA, milli-degC) to in_*_raw and injects
- *    faults through in_*_fault ("eio", "stuck", "clear");
+ *    test writes the value at the board's terminal (mV, mA, milli-degC)
+ *    to in_*_terminal and injects faults through in_*_fault ("eio",
+ *    "stuck", "clear"); in_*_label names the signal;
  *  - an NVMEM device "smartbms-sim-eeprom" holding the "settings" cell;
  *  - the platform device "smartbms" with a software node, GPIO lookups and
  *    IIO maps, for the driver to bind to.
@@ -20,6 +21,9 @@
  * also carries the "settings" NVMEM cell) and the "smartbms,bms" node. The
  * module then only registers the ADC driver, which matches that node and
  * registers the NVMEM device itself; the options above do not apply there.
+ * With "smartbms,pin-level" in that node the ADC reads pin voltages behind
+ * a front end (smartbms_sim_afe) that the tree describes with iio-rescale
+ * nodes, as a real board's does.
  *
  * The guest helper smartbms-sim(1) is the stable interface over this.
  */
@@ -113,9 +117,46 @@ enum smartbms_sim_fault {
 
 struct smartbms_sim_adc {
 	struct mutex lock;		/* guards val and fault */
-	int val[16];
+	int val[16];			/* at the board's terminals */
 	enum smartbms_sim_fault fault[16];
+	bool pin_level;
 };
+
+/*
+ * A board whose device tree describes its analog front end (the ADC node
+ * has "smartbms,pin-level"): the ADC then reads what its pins see, as a
+ * real converter does, and iio-rescale nodes turn that back into volts,
+ * amps and degrees. The converter: 24 bits with a 1 uV step (+-8.388608 V),
+ * fine enough that a test's value at the terminal comes back exactly
+ * through a correct description, while a wrong divider shows in full.
+ * The front end, the simulated board's schematic (what the DT must say):
+ * pin uV = terminal milli-unit * mul + offset.
+ */
+#define SMARTBMS_SIM_PIN_MAX	8388607
+
+static const struct {
+	int mul;
+	int offset_uv;
+} smartbms_sim_afe[] = {
+	{ 100, 0 },	/* vbat: 90k over 10k, 1/10 */
+	{ 100, 0 },	/* vstart: the same */
+	{ 25, 0 },	/* ialt: 500 uOhm shunt, amplifier gain 50 */
+	{ 10, 500000 },	/* temp: TMP36-type, 10 mV/degC, 500 mV at 0 degC */
+	{ 500, 0 },	/* vref: 10k over 10k, 1/2 */
+	{ 10, 500000 },	/* tbat: as temp */
+	{ 500, 0 },	/* vcell0..3: 1/2 */
+	{ 500, 0 },
+	{ 500, 0 },
+	{ 500, 0 },
+};
+
+static int smartbms_sim_pin_uv(unsigned int ch, int terminal)
+{
+	s64 uv = (s64)terminal * smartbms_sim_afe[ch].mul +
+		 smartbms_sim_afe[ch].offset_uv;
+
+	return clamp_t(s64, uv, -SMARTBMS_SIM_PIN_MAX - 1, SMARTBMS_SIM_PIN_MAX);
+}
 
 static ssize_t smartbms_sim_fault_read(struct iio_dev *indio_dev,
 				       uintptr_t priv,
@@ -151,12 +192,52 @@ static ssize_t smartbms_sim_fault_write(struct iio_dev *indio_dev,
 	return len;
 }
 
+/* The quantity at the board's terminal (mV, mA, milli-degC): tests set it. */
+static ssize_t smartbms_sim_terminal_read(struct iio_dev *indio_dev,
+					  uintptr_t priv,
+					  const struct iio_chan_spec *chan,
+					  char *buf)
+{
+	struct smartbms_sim_adc *adc = iio_priv(indio_dev);
+	int val;
+
+	mutex_lock(&adc->lock);
+	val = adc->val[chan->address];
+	mutex_unlock(&adc->lock);
+	return sysfs_emit(buf, "%d\n", val);
+}
+
+static ssize_t smartbms_sim_terminal_write(struct iio_dev *indio_dev,
+					   uintptr_t priv,
+					   const struct iio_chan_spec *chan,
+					   const char *buf, size_t len)
+{
+	struct smartbms_sim_adc *adc = iio_priv(indio_dev);
+	int val, ret;
+
+	ret = kstrtoint(buf, 10, &val);
+	if (ret)
+		return ret;
+	mutex_lock(&adc->lock);
+	/* a stuck converter keeps its own value */
+	if (adc->fault[chan->address] != SMARTBMS_SIM_STUCK)
+		adc->val[chan->address] = val;
+	mutex_unlock(&adc->lock);
+	return len;
+}
+
 static const struct iio_chan_spec_ext_info smartbms_sim_ext_info[] = {
 	{
 		.name = "fault",
 		.shared = IIO_SEPARATE,
 		.read = smartbms_sim_fault_read,
 		.write = smartbms_sim_fault_write,
+	},
+	{
+		.name = "terminal",
+		.shared = IIO_SEPARATE,
+		.read = smartbms_sim_terminal_read,
+		.write = smartbms_sim_terminal_write,
 	},
 	{ }
 };
@@ -174,8 +255,9 @@ static const struct iio_chan_spec_ext_info smartbms_sim_ext_info[] = {
 }
 
 /*
- * Raw values are in the channel's milli-unit with scale 1, so processed
- * reads give mV, mA and milli-degC directly.
+ * Without a described front end (the x86 board's IIO maps), raw values are
+ * the terminal's milli-unit with scale 1, so processed reads give mV, mA
+ * and milli-degC directly.
  */
 static const struct iio_chan_spec smartbms_sim_channels[] = {
 	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 0, 0, "vbat", 0),
@@ -190,6 +272,25 @@ static const struct iio_chan_spec smartbms_sim_channels[] = {
 	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 6, 9, "vcell3", 0),
 	SMARTBMS_SIM_CHAN(IIO_CURRENT, 1, 10, "alternator-setpoint", 1),
 };
+
+/* Pin level: voltage inputs in the same order (the DT's channel index). */
+static const struct iio_chan_spec smartbms_sim_pin_channels[] = {
+	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 0, 0, "vbat", 0),
+	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 1, 1, "vstart", 0),
+	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 2, 2, "ialt", 0),
+	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 3, 3, "temp", 0),
+	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 4, 4, "vref", 0),
+	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 5, 5, "tbat", 0),
+	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 6, 6, "vcell0", 0),
+	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 7, 7, "vcell1", 0),
+	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 8, 8, "vcell2", 0),
+	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 9, 9, "vcell3", 0),
+	/* the setpoint DAC is described directly, in mA */
+	SMARTBMS_SIM_CHAN(IIO_CURRENT, 1, 10, "alternator-setpoint", 1),
+};
+
+static_assert(ARRAY_SIZE(smartbms_sim_pin_channels) == ARRAY_SIZE(smartbms_sim_channels));
+static_assert(ARRAY_SIZE(smartbms_sim_afe) == ARRAY_SIZE(smartbms_sim_channels) - 1);
 
 /* A healthy board at rest: 13.2 V bank, engine off, 25 degC, 2.5 V ref. */
 static const int smartbms_sim_defaults[] = {
@@ -208,11 +309,20 @@ static int smartbms_sim_read_raw(struct iio_dev *indio_dev,
 		mutex_lock(&adc->lock);
 		if (adc->fault[chan->address] == SMARTBMS_SIM_EIO)
 			ret = -EIO;
+		else if (adc->pin_level && !chan->output)
+			*val = smartbms_sim_pin_uv(chan->address,
+						   adc->val[chan->address]);
 		else
 			*val = adc->val[chan->address];
 		mutex_unlock(&adc->lock);
 		return ret;
 	case IIO_CHAN_INFO_SCALE:
+		if (adc->pin_level && !chan->output) {
+			/* 1 uV per count, in mV */
+			*val = 1;
+			*val2 = 1000;
+			return IIO_VAL_FRACTIONAL;
+		}
 		*val = 1;
 		return IIO_VAL_INT;
 	default:
@@ -228,6 +338,9 @@ static int smartbms_sim_write_raw(struct iio_dev *indio_dev,
 
 	if (mask != IIO_CHAN_INFO_RAW || val2)
 		return -EINVAL;
+	/* a converter's input is what the pin sees: set the terminal instead */
+	if (adc->pin_level && !chan->output)
+		return -EPERM;
 
 	mutex_lock(&adc->lock);
 	/* A failing DAC refuses the value; a stuck converter keeps its own. */
@@ -241,7 +354,14 @@ static int smartbms_sim_write_raw(struct iio_dev *indio_dev,
 	return 0;
 }
 
+static int smartbms_sim_read_label(struct iio_dev *indio_dev,
+				   const struct iio_chan_spec *chan, char *label)
+{
+	return sysfs_emit(label, "%s\n", chan->datasheet_name);
+}
+
 static const struct iio_info smartbms_sim_iio_info = {
+	.read_label = smartbms_sim_read_label,
 	.read_raw = smartbms_sim_read_raw,
 	.write_raw = smartbms_sim_write_raw,
 };
@@ -346,7 +466,9 @@ static int smartbms_sim_adc_probe(struct platform_device *pdev)
 	indio_dev->name = SMARTBMS_SIM_ADC_NAME;
 	indio_dev->info = &smartbms_sim_iio_info;
 	indio_dev->modes = INDIO_DIRECT_MODE;
-	indio_dev->channels = smartbms_sim_channels;
+	adc->pin_level = device_property_read_bool(dev, "smartbms,pin-level");
+	indio_dev->channels = adc->pin_level ? smartbms_sim_pin_channels :
+					       smartbms_sim_channels;
 	indio_dev->num_channels = ARRAY_SIZE(smartbms_sim_channels);
 
 	/* an indicator LED, for the LED trigger tests */
