@@ -27,8 +27,8 @@ binding=Documentation/devicetree/bindings/power/supply/smartbms.yaml
 # kernel image meta package | .dtb path below the package's dtb directory |
 # nodes the overlay adds or changes, validated against the schemas
 boards=(
-	"rpi4|smartbms-rpi4-ads1115.dtso|arch/arm64/boot/dts/broadcom/bcm2711-rpi-4-b.dts|arm64|linux-image-arm64|broadcom/bcm2711-rpi-4-b.dtb|smartbms|adc@48|adc@49|channel@[4-7]"
-	"boneblack|smartbms-boneblack.dtso|arch/arm/boot/dts/am335x-boneblack.dts|armhf|linux-image-armmp|am335x-boneblack.dtb|smartbms|tscadc@0|adc"
+	"rpi4|smartbms-rpi4-ads1115.dtso|arch/arm64/boot/dts/broadcom/bcm2711-rpi-4-b.dts|arm64|linux-image-arm64|broadcom/bcm2711-rpi-4-b.dtb|smartbms|adc@48|adc@49|channel@[4-7]|smartbms-(vbat|vstart|vref)-divider|smartbms-ialt-amplifier|smartbms-temp-transducer"
+	"boneblack|smartbms-boneblack.dtso|arch/arm/boot/dts/am335x-boneblack.dts|armhf|linux-image-armmp|am335x-boneblack.dtb|smartbms|tscadc@0|adc|smartbms-(vbat|vstart|vref)-divider|smartbms-ialt-amplifier|smartbms-temp-transducer"
 )
 
 work=$(mktemp -d)
@@ -173,17 +173,36 @@ kb=$src/Documentation/devicetree/bindings
 check "binding: yamllint with the kernel's binding rules" \
 	yamllint -s -c "$kb/.yamllint" "$binding"
 
+# The analog-front-end schemas. A node others point at with io-channels
+# needs "#io-channel-cells" (the kernel's io-channels lookup fails without
+# it), but 6.1's voltage-divider and current-sense-amplifier schemas do not
+# list it: 6.12 added it to voltage-divider, and upstream's 2025 patch
+# "dt-bindings: iio: afe: current-sense-amplifier: Add io-channel-cells"
+# to the other. A copy of each schema gets that one property where it
+# lacks it, as those fixes do; everything else is validated as shipped.
+afe=$work/afe
+mkdir -p "$afe"
+for y in voltage-divider current-sense-amplifier temperature-transducer; do
+	if grep -qE "^  .#io-channel-cells.:" "$kb/iio/afe/$y.yaml"; then
+		cp "$kb/iio/afe/$y.yaml" "$afe/"
+	else
+		sed "0,/^properties:/s//properties:\n  '#io-channel-cells':\n    const: 0\n/" \
+			"$kb/iio/afe/$y.yaml" >"$afe/$y.yaml"
+	fi
+done
+
 schema=$work/processed-schema.json
-check "binding: dt-mk-schema with the ADC bindings" \
+check "binding: dt-mk-schema with the ADC and front-end bindings" \
 	bash -c 'dt-mk-schema -j "$@" > "'"$schema"'"' _ "$binding" \
 	"$kb/iio/adc/ti,ads1015.yaml" "$kb/mfd/ti,am3359-tscadc.yaml" \
-	"$kb/iio/adc/ti,am3359-adc.yaml"
+	"$kb/iio/adc/ti,am3359-adc.yaml" "$afe/voltage-divider.yaml" \
+	"$afe/current-sense-amplifier.yaml" "$afe/temperature-transducer.yaml"
 
 example() {
 	dt-extract-example "$binding" >"$work/example.dts" &&
 		preprocess "$work/example.dts" "$work/example.pp" &&
 		dtc -@ -q -I dts -O dtb -o "$work/example.dtb" "$work/example.pp" &&
-		validate "$work/example.dtb" "bms|adc@48"
+		validate "$work/example.dtb" "bms|adc@48|v(bat|start)-divider|ialt-amplifier|temp-transducer"
 }
 check "binding: example compiles and passes dt-validate" example
 
@@ -198,6 +217,15 @@ rejects() {
 		grep -q 'smartbms,fuse' "$work/bad.out"
 }
 check "binding: dt-validate rejects an out-of-range limit and an unknown fuse" rejects
+
+# ... and so does a front-end node: a divider without its output resistor
+rejects_afe() {
+	cp "$work/example.dtb" "$work/bad-afe.dtb" &&
+		fdtput -d "$work/bad-afe.dtb" /example-0/vbat-divider output-ohms &&
+		! validate "$work/bad-afe.dtb" "vbat-divider" >"$work/bad-afe.out" 2>&1 &&
+		grep -q "output-ohms' is a required property" "$work/bad-afe.out"
+}
+check "binding: dt-validate rejects a voltage-divider without output-ohms" rejects_afe
 
 # 2. the overlays, each on two builds of its board
 for b in "${boards[@]}"; do
