@@ -43,5 +43,21 @@ expect "BMS-OUT-6: no temperature -> alternator off" 0 out alternator-enable
 sim set temp 25
 sleep 1.5
 check "no fault left" test -z "$(attr sensor_faults)"
+
+# A front end wired straight to the ADC pin reads pin volts: ~3 V is no
+# 12 V LiFePO4 bank, and no battery at all to charge.
+sim set vstart 14.0
+wait_out alternator-enable 1 8
+sim set vbat 3
+usleep 400000
+check "BMS-OUT-6: vbat 3 V (pin volts) is a sensor fault" grep -qw vbat "$PSY/sensor_faults"
+check "BMS-OUT-6: vbat 3 V is reported as implausible, not unreadable" grep -qw vbat "$PSY/sensor_implausible"
+expect "BMS-OUT-6: vbat 3 V -> charging off" 0 out charge-disconnect
+expect "BMS-OUT-6: vbat 3 V -> alternator off" 0 out alternator-enable
+check "smartbmsctl status names the front end and the calibration" \
+	sh -c 'smartbmsctl status | grep "vbat" | grep "front end" | grep -q calibration'
+sim set vbat 13.2
+sleep 1.5
+check "no fault left after vbat is back" test -z "$(attr sensor_faults)$(attr sensor_implausible)"
 reset_bms
 ksft_finish

@@ -148,6 +148,7 @@ struct smartbms_result {
 	enum smartbms_reason reason[SMARTBMS_OUT_NUM];
 	u32 codes;			/* BIT(enum smartbms_code) */
 	u32 sensor_fault;		/* BIT(enum smartbms_chan) */
+	u32 sensor_implausible;		/* of those: read outside the range */
 	u32 setpoint_ma;		/* alternator current setpoint */
 	u32 alt_limit_ma;		/* current fuse row's limit */
 	bool remote_on;			/* remote terminals and switch combined */

@@ -361,18 +361,21 @@ struct smartbms_range_case {
 	bool fault;
 };
 
+/* The ranges of a 12 V LiFePO4 system, one unit either side of each end. */
 static const struct smartbms_range_case smartbms_range_cases[] = {
-	{ SMARTBMS_CH_VBAT, -1, true }, { SMARTBMS_CH_VBAT, 0, false },
-	{ SMARTBMS_CH_VBAT, 30000, false }, { SMARTBMS_CH_VBAT, 30001, true },
-	{ SMARTBMS_CH_VSTART, -1, true }, { SMARTBMS_CH_VSTART, 30001, true },
-	{ SMARTBMS_CH_VSTART, 30000, false },
-	{ SMARTBMS_CH_IALT, -20001, true }, { SMARTBMS_CH_IALT, -20000, false },
-	{ SMARTBMS_CH_IALT, 200000, false }, { SMARTBMS_CH_IALT, 200001, true },
+	{ SMARTBMS_CH_VBAT, 3000, true },	/* pin volts, no divider described */
+	{ SMARTBMS_CH_VBAT, 7999, true }, { SMARTBMS_CH_VBAT, 8000, false },
+	{ SMARTBMS_CH_VBAT, 16000, false }, { SMARTBMS_CH_VBAT, 16001, true },
+	{ SMARTBMS_CH_VSTART, -1, true }, { SMARTBMS_CH_VSTART, 0, false },
+	{ SMARTBMS_CH_VSTART, 18000, false }, { SMARTBMS_CH_VSTART, 18001, true },
+	{ SMARTBMS_CH_IALT, -5001, true }, { SMARTBMS_CH_IALT, -5000, false },
+	{ SMARTBMS_CH_IALT, 150000, false }, { SMARTBMS_CH_IALT, 150001, true },
 	{ SMARTBMS_CH_TEMP, -40001, true }, { SMARTBMS_CH_TEMP, -40000, false },
 	{ SMARTBMS_CH_TEMP, 150000, false }, { SMARTBMS_CH_TEMP, 150001, true },
-	{ SMARTBMS_CH_TBAT, 150001, true }, { SMARTBMS_CH_TBAT, 40000, false },
-	{ SMARTBMS_CH_VCELL2, 5001, true }, { SMARTBMS_CH_VCELL2, -1, true },
-	{ SMARTBMS_CH_VCELL2, 3300, false },
+	{ SMARTBMS_CH_TBAT, -40001, true }, { SMARTBMS_CH_TBAT, 100000, false },
+	{ SMARTBMS_CH_TBAT, 100001, true },
+	{ SMARTBMS_CH_VCELL2, 999, true }, { SMARTBMS_CH_VCELL2, 1000, false },
+	{ SMARTBMS_CH_VCELL2, 4500, false }, { SMARTBMS_CH_VCELL2, 4501, true },
 };
 
 static void smartbms_range_desc(const struct smartbms_range_case *p, char *d)
@@ -393,9 +396,36 @@ static void smartbms_test_out_6_range(struct kunit *test)
 	g->s.val[p->ch] = p->val;
 	smartbms_rig_step(g, 10);
 	KUNIT_EXPECT_EQ(test, !!(g->r.sensor_fault & BIT(p->ch)), p->fault);
+	/* the cause is told apart from an unreadable channel */
+	KUNIT_EXPECT_EQ(test, g->r.sensor_implausible, g->r.sensor_fault);
 	KUNIT_EXPECT_TRUE(test, OUT(g, LOAD));
-	if (p->fault && p->ch == SMARTBMS_CH_VBAT)
+	if (p->fault && p->ch == SMARTBMS_CH_VBAT) {
 		KUNIT_EXPECT_FALSE(test, OUT(g, CHARGE));
+		KUNIT_EXPECT_FALSE(test, OUT(g, ALT));
+	}
+}
+
+/* An unreadable channel is a fault, but not an implausible reading. */
+static void smartbms_test_out_6_cause(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, false);
+
+	smartbms_rig_step(g, 0);
+	g->s.val[SMARTBMS_CH_VBAT] = 3300;
+	smartbms_rig_step(g, 10);
+	KUNIT_EXPECT_EQ(test, g->r.sensor_implausible, (u32)BIT(SMARTBMS_CH_VBAT));
+	/* then unreadable: still a fault, the cause now the read error */
+	g->s.chan_ok &= ~BIT(SMARTBMS_CH_VBAT);
+	smartbms_rig_step(g, 1010);
+	KUNIT_EXPECT_EQ(test, g->r.sensor_fault, (u32)BIT(SMARTBMS_CH_VBAT));
+	KUNIT_EXPECT_EQ(test, g->r.sensor_implausible, 0U);
+	/* back in range: the fault clears after 1 s of good readings */
+	g->s.chan_ok |= BIT(SMARTBMS_CH_VBAT);
+	g->s.val[SMARTBMS_CH_VBAT] = 13200;
+	smartbms_rig_step(g, 1020);
+	smartbms_rig_step(g, 2020);
+	KUNIT_EXPECT_EQ(test, g->r.sensor_fault, 0U);
+	KUNIT_EXPECT_EQ(test, g->r.sensor_implausible, 0U);
 }
 
 /* ---- BMS-IN-1 ---- */
@@ -983,6 +1013,7 @@ static struct kunit_case smartbms_core_test_cases[] = {
 	KUNIT_CASE(smartbms_test_out_2_atc),
 	KUNIT_CASE(smartbms_test_out_6_read_error),
 	KUNIT_CASE_PARAM(smartbms_test_out_6_range, smartbms_range_gen_params),
+	KUNIT_CASE(smartbms_test_out_6_cause),
 	KUNIT_CASE(smartbms_test_in_1_debounce),
 	KUNIT_CASE(smartbms_test_chg_1_limit),
 	KUNIT_CASE_PARAM(smartbms_test_rem_1_terminals,
