@@ -54,6 +54,18 @@ static const char *sbc_word(const char *s, char *w, size_t len)
 	return s;
 }
 
+/* Whether a space-separated list holds the word w. */
+static int sbc_has_word(const char *list, const char *w)
+{
+	const char *p = list;
+	char x[32];
+
+	while ((p = sbc_word(p, x, sizeof(x))))
+		if (!strcmp(x, w))
+			return 1;
+	return 0;
+}
+
 #define SBC_WRAP_COLS	78
 
 /*
@@ -156,8 +168,21 @@ void sbc_print_text(FILE *f, const struct sbc_state *st)
 	if (st->status[0] || st->health[0])
 		fprintf(f, "%-22s %s / %s\n", "Status / health",
 			st->status[0] ? st->status : "-", st->health[0] ? st->health : "-");
-	if (st->faults[0])
+	if (st->faults[0]) {
+		const char *p;
+		char w[32];
+
 		fprintf(f, "%-22s %s\n", "Sensor faults", st->faults);
+		/* the probable cause of each (BMS-OUT-6) */
+		for (p = st->faults; (p = sbc_word(p, w, sizeof(w))); )
+			fprintf(f, "  %s: %s\n", w, sbc_has_word(st->implausible, w) ?
+				"reads outside a 12 V system's range: check the "
+				"front end description (divider, shunt, transducer "
+				"in the device tree) and the calibration "
+				"(smartbmsctl calibrate)" :
+				"cannot be read (I/O errors for 1 s): check the ADC, "
+				"its bus and its wiring");
+	}
 
 	if (!st->codes[0]) {
 		fprintf(f, "Active codes           none\n");
@@ -245,6 +270,12 @@ static void sbc_json_lists(FILE *f, const struct sbc_state *st)
 		fprintf(f, "%s", first ? "" : ",");
 		sbc_json_str(f, w);
 	}
+	fprintf(f, "],\"sensor_implausible\":[");
+	first = 1;
+	for (p = st->implausible; (p = sbc_word(p, w, sizeof(w))); first = 0) {
+		fprintf(f, "%s", first ? "" : ",");
+		sbc_json_str(f, w);
+	}
 	fprintf(f, "]");
 }
 
@@ -278,7 +309,7 @@ void sbc_print_json(FILE *f, const struct sbc_state *st, const char *source)
 		sbc_json_lists(f, st);
 	else
 		fprintf(f, ",\"outputs\":null,\"status\":null,\"health\":null,"
-			"\"codes\":null,\"sensor_faults\":null");
+			"\"codes\":null,\"sensor_faults\":null,\"sensor_implausible\":null");
 	fprintf(f, ",\"prompt\":");
 	if (sbc_fuse_unset(st))
 		sbc_json_str(f, sbc_prompt);

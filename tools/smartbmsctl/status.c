@@ -69,6 +69,8 @@ static int sbc_status_sysfs(struct sbc_state *st)
 	sbc_read_str(SBC_PSY, "health", st->health, sizeof(st->health));
 	sbc_read_str(SBC_PSY, "codes", st->codes, sizeof(st->codes));
 	sbc_read_str(SBC_PSY, "sensor_faults", st->faults, sizeof(st->faults));
+	sbc_read_str(SBC_PSY, "sensor_implausible", st->implausible,
+		     sizeof(st->implausible));
 	for (i = 0; i < SBC_OUT_NUM; i++)
 		st->out[i] = sbc_read_long(SBC_PSY, sbc_outputs[i].attr, &v) ? -1 : !!v;
 

@@ -38,7 +38,7 @@ struct sbc_state {
 	int local;			/* the sysfs fields below are valid */
 	char sw[16], remote[16], fuse[16], status[32], health[32];
 	int out[SBC_OUT_NUM];		/* -1: unknown */
-	char codes[SBC_ATTR_MAX], faults[SBC_ATTR_MAX];
+	char codes[SBC_ATTR_MAX], faults[SBC_ATTR_MAX], implausible[SBC_ATTR_MAX];
 };
 
 /* status-print.c */

@@ -88,6 +88,39 @@ static const char * const smartbms_chan_names[SMARTBMS_CH_NUM] = {
 	[SMARTBMS_CH_VCELL3] = "vcell3",
 };
 
+/*
+ * BMS-OUT-6: the ranges of a 12 V LiFePO4 system (SPEC, [ours]); a reading
+ * outside is a miswired or misdescribed front end, not a battery:
+ * - vbat 8..16 V: 2.0..4.0 V a cell; the cells are ruined below and the
+ *   battery's own BMS has cut charging far below 16 V (3.65 V a cell), and
+ *   the board runs from this bank, so it cannot read less and still run;
+ *   pin volts (0..3.3 V) of an undescribed divider fall below;
+ * - vstart 0..18 V: an absent or flat starter battery reads 0; no 12 V
+ *   charging source regulates above 15 V;
+ * - ialt -5..150 A: the path carries one way, a few amps of offset either
+ *   side; the largest fuse (100 A) is limited to 90 A;
+ * - temp -40..150 degC and tbat -40..100 degC: what the sensors read
+ *   before they are destroyed; a battery above 100 degC is on fire;
+ * - vref 0..5 V: its tolerance is E-B33's (2.5 V +- 5 %);
+ * - vcell 1..4.5 V: a LiFePO4 cell is dead below 1 V (or its tap is off)
+ *   and cannot reach 4.5 V.
+ */
+static const struct {
+	s32 min;
+	s32 max;
+} smartbms_ranges[SMARTBMS_CH_NUM] = {
+	[SMARTBMS_CH_VBAT] = { 8000, 16000 },
+	[SMARTBMS_CH_VSTART] = { 0, 18000 },
+	[SMARTBMS_CH_IALT] = { -5000, 150000 },
+	[SMARTBMS_CH_TEMP] = { -40000, 150000 },
+	[SMARTBMS_CH_VREF] = { 0, 5000 },
+	[SMARTBMS_CH_TBAT] = { -40000, 100000 },
+	[SMARTBMS_CH_VCELL0] = { 1000, 4500 },
+	[SMARTBMS_CH_VCELL1] = { 1000, 4500 },
+	[SMARTBMS_CH_VCELL2] = { 1000, 4500 },
+	[SMARTBMS_CH_VCELL3] = { 1000, 4500 },
+};
+
 static const char * const smartbms_input_names[SMARTBMS_IN_NUM] = {
 	[SMARTBMS_IN_ATC] = "allowed-to-charge",
 	[SMARTBMS_IN_ATD] = "allowed-to-discharge",
@@ -148,6 +181,19 @@ const char *smartbms_chan_name(enum smartbms_chan chan)
 	return smartbms_name(smartbms_chan_names, SMARTBMS_CH_NUM, chan);
 }
 EXPORT_SYMBOL_NS_GPL(smartbms_chan_name, SMARTBMS);
+
+/* in the channel's milli-unit; an unknown channel gets an empty range */
+void smartbms_chan_range(enum smartbms_chan chan, s32 *min, s32 *max)
+{
+	if ((unsigned int)chan >= SMARTBMS_CH_NUM) {
+		*min = 0;
+		*max = -1;
+		return;
+	}
+	*min = smartbms_ranges[chan].min;
+	*max = smartbms_ranges[chan].max;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_chan_range, SMARTBMS);
 
 const char *smartbms_input_name(enum smartbms_input in)
 {

@@ -179,6 +179,7 @@ struct smartbms_chan_state {
 	s32 val;			/* last good (in range) reading */
 	bool have_val;			/* val holds a reading */
 	bool fault;			/* sensor fault reported */
+	bool implausible;		/* the fault is a reading out of range */
 	u64 bad_since_ms;		/* first failed read of a run */
 	u64 good_since_ms;		/* first good read while faulted */
 };

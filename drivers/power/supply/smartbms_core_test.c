@@ -417,13 +417,14 @@ static void smartbms_test_out_6_cause(struct kunit *test)
 	/* then unreadable: still a fault, the cause now the read error */
 	g->s.chan_ok &= ~BIT(SMARTBMS_CH_VBAT);
 	smartbms_rig_step(g, 1010);
+	smartbms_rig_step(g, 2010);
 	KUNIT_EXPECT_EQ(test, g->r.sensor_fault, (u32)BIT(SMARTBMS_CH_VBAT));
 	KUNIT_EXPECT_EQ(test, g->r.sensor_implausible, 0U);
 	/* back in range: the fault clears after 1 s of good readings */
 	g->s.chan_ok |= BIT(SMARTBMS_CH_VBAT);
 	g->s.val[SMARTBMS_CH_VBAT] = 13200;
-	smartbms_rig_step(g, 1020);
 	smartbms_rig_step(g, 2020);
+	smartbms_rig_step(g, 3020);
 	KUNIT_EXPECT_EQ(test, g->r.sensor_fault, 0U);
 	KUNIT_EXPECT_EQ(test, g->r.sensor_implausible, 0U);
 }

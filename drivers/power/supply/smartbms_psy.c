@@ -243,19 +243,35 @@ static ssize_t codes_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(codes);
 
-static ssize_t sensor_faults_show(struct device *dev,
-				  struct device_attribute *attr, char *buf)
+/* the channels in sensor fault, or those of them read out of range */
+static ssize_t smartbms_show_faults(struct device *dev, char *buf,
+				    bool implausible)
 {
 	struct smartbms *bms = smartbms_from_dev(dev);
 	u32 faults;
 
 	mutex_lock(&bms->lock);
-	faults = bms->res.sensor_fault;
+	faults = implausible ? bms->res.sensor_implausible :
+			       bms->res.sensor_fault;
 	mutex_unlock(&bms->lock);
 	return smartbms_emit_list(buf, faults, SMARTBMS_CH_NUM,
 				  smartbms_chan_str);
 }
+
+static ssize_t sensor_faults_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return smartbms_show_faults(dev, buf, false);
+}
 static DEVICE_ATTR_RO(sensor_faults);
+
+static ssize_t sensor_implausible_show(struct device *dev,
+				       struct device_attribute *attr,
+				       char *buf)
+{
+	return smartbms_show_faults(dev, buf, true);
+}
+static DEVICE_ATTR_RO(sensor_implausible);
 
 static ssize_t remote_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
@@ -467,6 +483,7 @@ static struct attribute *smartbms_attrs[] = {
 	&dev_attr_remote.attr,
 	&dev_attr_codes.attr,
 	&dev_attr_sensor_faults.attr,
+	&dev_attr_sensor_implausible.attr,
 	NULL
 };
 

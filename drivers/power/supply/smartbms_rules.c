@@ -105,41 +105,12 @@ static const u32 smartbms_fuse_limits[SMARTBMS_FUSE_NUM] = {
 	[SMARTBMS_FUSE_2X7_5] = 9000,
 };
 
-/* Physical ranges of a 12 V system (BMS-OUT-6). */
-static const struct {
-	s32 min;
-	s32 max;
-} smartbms_ranges[SMARTBMS_CH_NUM] = {
-	[SMARTBMS_CH_VBAT] = { 0, 30000 },
-	[SMARTBMS_CH_VSTART] = { 0, 30000 },
-	[SMARTBMS_CH_IALT] = { -20000, 200000 },
-	[SMARTBMS_CH_TEMP] = { -40000, 150000 },
-	[SMARTBMS_CH_VREF] = { 0, 5000 },
-	[SMARTBMS_CH_TBAT] = { -40000, 150000 },
-	[SMARTBMS_CH_VCELL0] = { 0, 5000 },
-	[SMARTBMS_CH_VCELL1] = { 0, 5000 },
-	[SMARTBMS_CH_VCELL2] = { 0, 5000 },
-	[SMARTBMS_CH_VCELL3] = { 0, 5000 },
-};
-
 u32 smartbms_fuse_limit_ma(enum smartbms_fuse fuse)
 {
 	return (unsigned int)fuse < SMARTBMS_FUSE_NUM ?
 		smartbms_fuse_limits[fuse] : 0;
 }
 EXPORT_SYMBOL_NS_GPL(smartbms_fuse_limit_ma, SMARTBMS);
-
-void smartbms_chan_range(enum smartbms_chan chan, s32 *min, s32 *max)
-{
-	if ((unsigned int)chan >= SMARTBMS_CH_NUM) {
-		*min = 0;
-		*max = -1;
-		return;
-	}
-	*min = smartbms_ranges[chan].min;
-	*max = smartbms_ranges[chan].max;
-}
-EXPORT_SYMBOL_NS_GPL(smartbms_chan_range, SMARTBMS);
 
 /* ---- settings (SPEC section 6) ---- */
 
@@ -260,20 +231,28 @@ static void smartbms_sensors(struct smartbms_core *c,
 	for (i = 0; i < SMARTBMS_CH_NUM; i++) {
 		struct smartbms_chan_state *ch = &c->ch[i];
 		bool read_ok = s->chan_ok & BIT(i);
-		s32 v = s->val[i];
+		s32 v = s->val[i], min, max;
 
 		if (!(c->board.chan_present & BIT(i)))
 			continue;
+		smartbms_chan_range(i, &min, &max);
 		if (!read_ok) {
 			ch->good_since_ms = SMARTBMS_NEVER;
 			if (smartbms_held(e, true, &ch->bad_since_ms,
-					  SMARTBMS_SENSOR_MS))
+					  SMARTBMS_SENSOR_MS)) {
 				ch->fault = true;
-		} else if (v < smartbms_ranges[i].min ||
-			   v > smartbms_ranges[i].max) {
+				ch->implausible = false;
+			}
+		} else if (v < min || v > max) {
+			/*
+			 * No reading of a 12 V system: the front end or its
+			 * description (a divider left out, a wrong ratio) or
+			 * the calibration, not the battery.
+			 */
 			ch->bad_since_ms = SMARTBMS_NEVER;
 			ch->good_since_ms = SMARTBMS_NEVER;
 			ch->fault = true;
+			ch->implausible = true;
 		} else {
 			ch->bad_since_ms = SMARTBMS_NEVER;
 			ch->val = v;
@@ -282,6 +261,7 @@ static void smartbms_sensors(struct smartbms_core *c,
 			    smartbms_held(e, true, &ch->good_since_ms,
 					  SMARTBMS_SENSOR_MS)) {
 				ch->fault = false;
+				ch->implausible = false;
 				ch->good_since_ms = SMARTBMS_NEVER;
 			}
 		}
@@ -626,9 +606,13 @@ static void smartbms_codes(struct smartbms_core *c, struct smartbms_eval *e,
 
 	r->codes = e->codes;
 	r->sensor_fault = 0;
-	for (i = 0; i < SMARTBMS_CH_NUM; i++)
+	r->sensor_implausible = 0;
+	for (i = 0; i < SMARTBMS_CH_NUM; i++) {
 		if (c->ch[i].fault)
 			r->sensor_fault |= BIT(i);
+		if (c->ch[i].fault && c->ch[i].implausible)
+			r->sensor_implausible |= BIT(i);
+	}
 }
 
 /* BMS-OUT-1..4, BMS-REM-2: Load Disconnect, Charge Disconnect, pre-alarm. */

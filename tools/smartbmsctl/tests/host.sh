@@ -47,6 +47,7 @@ make_tree() {
 	put "$BMS/remote" on
 	put "$BMS/codes" ""
 	put "$BMS/sensor_faults" ""
+	put "$BMS/sensor_implausible" ""
 	put "$ALT/type" Mains
 	put "$ALT/online" 1
 	put "$ALT/voltage_now" 14020000
@@ -130,6 +131,17 @@ has "Cause: +Undervoltage protection" "$OUT" "status: cause text"
 has "Remedy: 1\. Switch off or disconnect the loads" "$OUT" "status: remedy text"
 has "^Load disconnect +low \(loads off\)" "$OUT" "status: load disconnect low"
 has "^Sensor faults +vstart" "$OUT" "status: sensor faults"
+has "^  vstart: cannot be read" "$OUT" "status: an unreadable channel is told to be unreadable"
+put "$BMS/sensor_faults" "vbat vstart"
+put "$BMS/sensor_implausible" "vbat"
+expect 0 "status with an implausible vbat" status
+has "^  vbat: reads outside a 12 V system's range: check the front end description" "$OUT" \
+	"status: an implausible vbat names the front end description"
+has "^  vstart: cannot be read" "$OUT" "status: beside it, the unreadable vstart"
+expect 0 "status --json with an implausible vbat" status --json
+has '"sensor_implausible":\["vbat"\]' "$OUT" "status --json: sensor_implausible"
+put "$BMS/sensor_faults" "vstart"
+put "$BMS/sensor_implausible" ""
 
 rm "$ALT/input_current_limit"
 put "$BMS/fuse" 125
