@@ -23,6 +23,12 @@ require_bms() {
 
 ok() { ksft_n=$((ksft_n + 1)); ksft_pass=$((ksft_pass + 1)); echo "ok $ksft_n - $*"; }
 not_ok() { ksft_n=$((ksft_n + 1)); ksft_fail=$((ksft_fail + 1)); echo "not ok $ksft_n - $*"; }
+# skip DESC REASON: a check that cannot run here, said so (TAP SKIP)
+skip() { ksft_n=$((ksft_n + 1)); echo "ok $ksft_n - $1 # SKIP $2"; }
+
+# have_ctl: smartbmsctl is in this guest (the arm64 lane has no arm64
+# build of it: Debian's arm64 libiio/libgpiod are not installed there)
+have_ctl() { command -v smartbmsctl >/dev/null; }
 
 # check DESC CMD...: one TAP line for whether CMD succeeds
 check() {
