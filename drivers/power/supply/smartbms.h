@@ -4,7 +4,8 @@
  * parts adapt the core and decide nothing:
  *   smartbms_main.c  resources, sampling, input IRQs, outputs, events;
  *   smartbms_psy.c   the two power supplies and the sysfs settings;
- *   smartbms_iio.c   the IIO re-export of the measurements.
+ *   smartbms_iio.c   the IIO re-export of the measurements;
+ *   smartbms_cal.c   the calibration: loaded, replaced, stored.
  */
 #ifndef _SMARTBMS_H
 #define _SMARTBMS_H
@@ -36,7 +37,7 @@ struct smartbms {
 	 * slow (an EEPROM write) runs under it.
 	 */
 	struct mutex lock;
-	/* Serialises settings changes with their NVMEM write. */
+	/* Serialises settings and calibration changes with their NVMEM write. */
 	struct mutex settings_lock;
 
 	struct smartbms_core core;
@@ -58,6 +59,9 @@ struct smartbms {
 	struct gpio_desc *in[SMARTBMS_IN_NUM];
 	struct gpio_desc *out[SMARTBMS_OUT_NUM];
 	struct nvmem_cell *settings_cell;
+	struct nvmem_cell *cal_cell;	/* NULL: kept in the firmware file */
+	const char *fw_name;		/* that file */
+	u8 cal_blob[SMARTBMS_CAL_BLOB_SIZE];	/* the one in use */
 
 	struct delayed_work work;
 	struct power_supply *psy;
@@ -76,6 +80,13 @@ int smartbms_settings_commit(struct smartbms *bms,
 
 /* smartbms_psy.c */
 int smartbms_psy_register(struct smartbms *bms);
+struct smartbms *smartbms_from_dev(struct device *dev);
+
+/* smartbms_cal.c */
+int smartbms_cal_load(struct smartbms *bms);
+void smartbms_cal_get(struct smartbms *bms, struct smartbms_calibration *cal);
+ssize_t smartbms_cal_store_show(struct smartbms *bms, char *buf);
+extern struct bin_attribute smartbms_bin_attr_calibration;
 
 /* smartbms_iio.c */
 int smartbms_iio_register(struct smartbms *bms);

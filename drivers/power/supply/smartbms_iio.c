@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smartbms - IIO re-export of the processed measurements (vbat, vstart,
- * ialt, temp, with labels), with a software buffer that the sampling work
+ * smartbms - IIO re-export of the calibrated measurements (every channel
+ * the board describes, with labels), with a software buffer that the sampling work
  * fills with one scan per evaluation: iio_readdev and iiod stream it, and
  * no trigger pins the module while it is bound.
  */
@@ -31,12 +31,21 @@
 	},								\
 }
 
-static const struct iio_chan_spec smartbms_iio_channels[] = {
+/*
+ * Every analog channel, in the numbering of the board's own ADC on the
+ * simulated x86 board; only those the board describes are registered.
+ */
+static const struct iio_chan_spec smartbms_iio_template[SMARTBMS_CH_NUM] = {
 	SMARTBMS_IIO_CHAN(IIO_VOLTAGE, 0, 0, SMARTBMS_CH_VBAT),
-	SMARTBMS_IIO_CHAN(IIO_VOLTAGE, 1, 1, SMARTBMS_CH_VSTART),
-	SMARTBMS_IIO_CHAN(IIO_CURRENT, 0, 2, SMARTBMS_CH_IALT),
-	SMARTBMS_IIO_CHAN(IIO_TEMP, 0, 3, SMARTBMS_CH_TEMP),
-	IIO_CHAN_SOFT_TIMESTAMP(4),
+	SMARTBMS_IIO_CHAN(IIO_VOLTAGE, 1, 0, SMARTBMS_CH_VSTART),
+	SMARTBMS_IIO_CHAN(IIO_CURRENT, 0, 0, SMARTBMS_CH_IALT),
+	SMARTBMS_IIO_CHAN(IIO_TEMP, 0, 0, SMARTBMS_CH_TEMP),
+	SMARTBMS_IIO_CHAN(IIO_VOLTAGE, 2, 0, SMARTBMS_CH_VREF),
+	SMARTBMS_IIO_CHAN(IIO_TEMP, 1, 0, SMARTBMS_CH_TBAT),
+	SMARTBMS_IIO_CHAN(IIO_VOLTAGE, 3, 0, SMARTBMS_CH_VCELL0),
+	SMARTBMS_IIO_CHAN(IIO_VOLTAGE, 4, 0, SMARTBMS_CH_VCELL1),
+	SMARTBMS_IIO_CHAN(IIO_VOLTAGE, 5, 0, SMARTBMS_CH_VCELL2),
+	SMARTBMS_IIO_CHAN(IIO_VOLTAGE, 6, 0, SMARTBMS_CH_VCELL3),
 };
 
 static int smartbms_iio_read_raw(struct iio_dev *indio_dev,
@@ -73,7 +82,7 @@ static const struct iio_info smartbms_iio_info = {
 
 /* One scan per evaluation into the buffer, when userspace streams. */
 struct smartbms_scan {
-	s32 val[4];
+	s32 val[SMARTBMS_CH_NUM];
 	aligned_u64 ts;		/* the IIO core writes the timestamp */
 };
 
@@ -86,27 +95,41 @@ void smartbms_iio_push(struct smartbms *bms)
 	lockdep_assert_held(&bms->lock);
 	if (!indio || !iio_buffer_enabled(indio))
 		return;
-	for_each_set_bit(i, indio->active_scan_mask, ARRAY_SIZE(scan.val))
-		scan.val[j++] = bms->sample.val[smartbms_iio_channels[i].address];
+	/* the last channel is the timestamp */
+	for_each_set_bit(i, indio->active_scan_mask, indio->num_channels - 1)
+		scan.val[j++] = bms->sample.val[indio->channels[i].address];
 	iio_push_to_buffers_with_timestamp(indio, &scan, iio_get_time_ns(indio));
 }
 
 int smartbms_iio_register(struct smartbms *bms)
 {
 	struct device *dev = bms->dev;
+	struct iio_chan_spec *chans;
 	struct iio_dev *indio;
-	int ret;
+	int i, n = 0, ret;
 
 	indio = devm_iio_device_alloc(dev, 0);
 	if (!indio)
 		return -ENOMEM;
+	chans = devm_kcalloc(dev, SMARTBMS_CH_NUM + 1, sizeof(*chans),
+			     GFP_KERNEL);
+	if (!chans)
+		return -ENOMEM;
+	for (i = 0; i < SMARTBMS_CH_NUM; i++) {
+		if (!bms->chan[i])
+			continue;
+		chans[n] = smartbms_iio_template[i];
+		chans[n].scan_index = n;
+		n++;
+	}
+	chans[n] = (struct iio_chan_spec)IIO_CHAN_SOFT_TIMESTAMP(n);
 
 	iio_device_set_drvdata(indio, bms);
 	indio->name = bms->name;
 	indio->info = &smartbms_iio_info;
 	indio->modes = INDIO_DIRECT_MODE;
-	indio->channels = smartbms_iio_channels;
-	indio->num_channels = ARRAY_SIZE(smartbms_iio_channels);
+	indio->channels = chans;
+	indio->num_channels = n + 1;
 
 	ret = devm_iio_kfifo_buffer_setup(dev, indio, NULL);
 	if (ret)

@@ -19,7 +19,6 @@
  */
 #include <linux/devm-helpers.h>
 #include <linux/device.h>
-#include <linux/firmware.h>
 #include <linux/gpio/consumer.h>
 #include <linux/iio/consumer.h>
 #include <linux/interrupt.h>
@@ -44,7 +43,6 @@
 #define CREATE_TRACE_POINTS
 #include "smartbms_trace.h"
 
-#define SMARTBMS_FW_DEFAULT		"smartbms/calibration.bin"
 #define SMARTBMS_MAX_EVENTS		(SMARTBMS_OUT_NUM + SMARTBMS_CODE_NUM)
 
 /* Events named for what happened to the line: index [output][level]. */
@@ -73,14 +71,16 @@ static u32 smartbms_input_mask(const struct smartbms_sample *s)
 
 /*
  * Read the analog channels; errors leave their bit of @ok clear. Called
- * without bms->lock: the channels and the calibration are fixed after
- * probe, and an ADC read may be slow (a bus transfer), which must not
- * hold up the IRQ thread's reaction to an input edge.
+ * without bms->lock: the channels are fixed after probe (the calibration
+ * is copied under it), and an ADC read may be slow (a bus transfer),
+ * which must not hold up the IRQ thread's reaction to an input edge.
  */
 static void smartbms_read_analog(struct smartbms *bms, s32 *val, u32 *ok)
 {
+	struct smartbms_calibration cal;
 	int i, ret, v;
 
+	smartbms_cal_get(bms, &cal);
 	*ok = 0;
 	for (i = 0; i < SMARTBMS_CH_NUM; i++) {
 		if (!bms->chan[i])
@@ -88,7 +88,7 @@ static void smartbms_read_analog(struct smartbms *bms, s32 *val, u32 *ok)
 		ret = iio_read_channel_processed(bms->chan[i], &v);
 		if (ret < 0)
 			continue;
-		val[i] = smartbms_calibrate(&bms->cal, i, v);
+		val[i] = smartbms_calibrate(&cal, i, v);
 		*ok |= BIT(i);
 	}
 }
@@ -510,37 +510,6 @@ static int smartbms_request_irqs(struct smartbms *bms)
 	return 0;
 }
 
-static void smartbms_load_calibration(struct smartbms *bms)
-{
-	struct smartbms_calibration cal;
-	const char *name = SMARTBMS_FW_DEFAULT;
-	const struct firmware *fw;
-	int i, ret;
-
-	/* Uncalibrated readings are still shown; E-B30 holds the outputs. */
-	for (i = 0; i < SMARTBMS_CH_NUM; i++) {
-		bms->cal.chan[i].gain_micro = 1000000;
-		bms->cal.chan[i].offset = 0;
-	}
-
-	device_property_read_string(bms->dev, "firmware-name", &name);
-	ret = request_firmware(&fw, name, bms->dev);
-	if (ret) {
-		dev_err(bms->dev, "calibration %s missing (%d): E-B30, outputs held off\n",
-			name, ret);
-		return;
-	}
-	ret = smartbms_calibration_parse(fw->data, fw->size, &cal);
-	release_firmware(fw);
-	if (ret) {
-		dev_err(bms->dev, "calibration %s corrupt (%d): E-B30, outputs held off\n",
-			name, ret);
-		return;
-	}
-	bms->cal = cal;
-	bms->sample.calibration_ok = true;
-}
-
 /* The board's defaults: the table of SPEC section 6, then the firmware node. */
 static int smartbms_read_defaults(struct smartbms *bms)
 {
@@ -726,7 +695,9 @@ static int smartbms_probe(struct platform_device *pdev)
 	ret = smartbms_load_settings(bms, &set);
 	if (ret)
 		return ret;
-	smartbms_load_calibration(bms);
+	ret = smartbms_cal_load(bms);
+	if (ret)
+		return ret;
 	smartbms_init_core(bms, &set);
 
 	ret = smartbms_register_leds(bms);

@@ -12,7 +12,8 @@
  *    test writes the value at the board's terminal (mV, mA, milli-degC)
  *    to in_*_terminal and injects faults through in_*_fault ("eio",
  *    "stuck", "clear"); in_*_label names the signal;
- *  - an NVMEM device "smartbms-sim-eeprom" holding the "settings" cell;
+ *  - an NVMEM device "smartbms-sim-eeprom" holding the "settings" cell
+ *    and, with calcell=1, a blank "calibration" cell;
  *  - the platform device "smartbms" with a software node, GPIO lookups and
  *    IIO maps, for the driver to bind to.
  *
@@ -74,6 +75,14 @@ MODULE_PARM_DESC(badchan, "describe this channel (e.g. vref) but map it to a cha
 static bool second;
 module_param(second, bool, 0444);
 MODULE_PARM_DESC(second, "add a second BMS (label \"house\", platform device smartbms.1) on its own GPIO bank");
+
+static bool calcell;
+module_param(calcell, bool, 0444);
+MODULE_PARM_DESC(calcell, "describe a \"calibration\" NVMEM cell (blank, as a new board's) beside the settings");
+
+static char *active_low = "";
+module_param(active_low, charp, 0444);
+MODULE_PARM_DESC(active_low, "comma-separated lines described GPIO_ACTIVE_LOW (an inverting interface circuit)");
 
 static bool eeprom_fail;
 module_param(eeprom_fail, bool, 0644);
@@ -418,11 +427,15 @@ static int smartbms_sim_eeprom_write(void *priv, unsigned int off, void *val,
 	return 0;
 }
 
-/* The EEPROM as a board leaves the factory: the default settings stored. */
+/*
+ * The EEPROM as a board leaves the factory: the default settings stored,
+ * the rest blank (0xff), so a calibration cell holds no calibration yet.
+ */
 static void smartbms_sim_eeprom_factory(void)
 {
 	struct smartbms_settings set;
 
+	memset(smartbms_sim_eeprom_data, 0xff, sizeof(smartbms_sim_eeprom_data));
 	smartbms_settings_default(&set);
 	smartbms_settings_pack(&set, smartbms_sim_eeprom_data,
 			       SMARTBMS_SETTINGS_BLOB_SIZE);
@@ -525,8 +538,11 @@ static struct platform_driver smartbms_sim_adc_driver = {
 	.probe = smartbms_sim_adc_probe,
 };
 
+/* the calibration cell (calcell=1) is the last of each */
 static const struct nvmem_cell_info smartbms_sim_cells[] = {
 	{ .name = "settings", .offset = 0, .bytes = 32 },
+	{ .name = "calibration", .offset = 32,
+	  .bytes = SMARTBMS_CAL_BLOB_SIZE },
 };
 
 static struct nvmem_cell_table smartbms_sim_cell_table = {
@@ -542,9 +558,36 @@ static struct nvmem_cell_lookup smartbms_sim_cell_lookup[] = {
 		.dev_id = "smartbms",
 		.con_id = "settings",
 	},
+	{
+		.nvmem_name = SMARTBMS_SIM_EEPROM,
+		.cell_name = "calibration",
+		.dev_id = "smartbms",
+		.con_id = "calibration",
+	},
 };
 
+static unsigned int smartbms_sim_ncells(void)
+{
+	return calcell ? ARRAY_SIZE(smartbms_sim_cells) : 1;
+}
+
 static struct gpiod_lookup_table *smartbms_sim_gpio_table;
+
+/* Is line @i in the active_low= list? */
+static bool smartbms_sim_active_low(unsigned int i)
+{
+	const char *p = active_low, *name = smartbms_sim_line_names[i];
+	size_t n = strlen(name);
+
+	while (*p) {
+		if (!strncmp(p, name, n) && (p[n] == ',' || !p[n]))
+			return true;
+		p = strchrnul(p, ',');
+		if (*p)
+			p++;
+	}
+	return false;
+}
 
 static struct gpiod_lookup_table *smartbms_sim_make_gpio_table(void)
 {
@@ -559,6 +602,8 @@ static struct gpiod_lookup_table *smartbms_sim_make_gpio_table(void)
 	for (i = 0; i < SMARTBMS_SIM_NLINES; i++) {
 		struct gpiod_lookup l = GPIO_LOOKUP(SMARTBMS_SIM_GPIO_LABEL, i,
 						    smartbms_sim_line_names[i],
+						    smartbms_sim_active_low(i) ?
+						    GPIO_ACTIVE_LOW :
 						    GPIO_ACTIVE_HIGH);
 
 		if (!optional && smartbms_sim_line_optional(i))
@@ -760,6 +805,7 @@ static int __init smartbms_sim_init(void)
 	}
 
 	if (eeprom) {
+		smartbms_sim_cell_table.ncells = smartbms_sim_ncells();
 		smartbms_sim_eeprom_factory();
 		smartbms_sim_eeprom_config(&ncfg, &sim->adc->dev);
 		nvmem_add_cell_table(&smartbms_sim_cell_table);
@@ -769,7 +815,7 @@ static int __init smartbms_sim_init(void)
 			goto err_cells;
 		}
 		nvmem_add_cell_lookups(smartbms_sim_cell_lookup,
-				       ARRAY_SIZE(smartbms_sim_cell_lookup));
+				       smartbms_sim_ncells());
 	}
 
 	smartbms_sim_gpio_table = smartbms_sim_make_gpio_table();
@@ -811,7 +857,7 @@ err_table:
 err_nvmem:
 	if (eeprom) {
 		nvmem_del_cell_lookups(smartbms_sim_cell_lookup,
-				       ARRAY_SIZE(smartbms_sim_cell_lookup));
+				       smartbms_sim_ncells());
 		nvmem_unregister(sim->nvmem);
 	}
 err_cells:
@@ -850,7 +896,7 @@ static void __exit smartbms_sim_exit(void)
 	kfree(smartbms_sim_gpio_table);
 	if (eeprom) {
 		nvmem_del_cell_lookups(smartbms_sim_cell_lookup,
-				       ARRAY_SIZE(smartbms_sim_cell_lookup));
+				       smartbms_sim_ncells());
 		nvmem_unregister(sim->nvmem);
 		nvmem_del_cell_table(&smartbms_sim_cell_table);
 	}
