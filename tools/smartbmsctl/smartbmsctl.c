@@ -24,6 +24,7 @@ static const struct {
 	{ "save", cmd_save, "save all settings to a file" },
 	{ "restore", cmd_restore, "restore settings from a file" },
 	{ "policy", cmd_policy, "state-of-charge switch-off daemon" },
+	{ "calibrate", cmd_calibrate, "trim a channel to a reference reading (commissioning)" },
 	{ "calibration", cmd_calibration, "write, show or verify a calibration blob" },
 	{ "lines", cmd_lines, "list the BMS's GPIO lines" },
 	{ "log", cmd_log, "follow the driver's events" },

@@ -134,6 +134,7 @@ int cmd_save(int argc, char **argv, const struct sbc_global *g);
 int cmd_restore(int argc, char **argv, const struct sbc_global *g);
 int cmd_policy(int argc, char **argv, const struct sbc_global *g);
 int cmd_calibration(int argc, char **argv, const struct sbc_global *g);
+int cmd_calibrate(int argc, char **argv, const struct sbc_global *g);
 int cmd_lines(int argc, char **argv, const struct sbc_global *g);
 int cmd_log(int argc, char **argv, const struct sbc_global *g);
 
