@@ -119,6 +119,22 @@ wait_code() {
 # settle: let the driver sample (default period 100 ms) and decide
 settle() { usleep "${1:-400000}"; }
 
+# load_board OPTIONS...: reload the simulated board with smartbms_sim
+# options and the driver, wait until it is bound, inputs at rest
+load_board() {
+	rmmod smartbms 2>/dev/null
+	rmmod smartbms_sim
+	insmod "$SMARTBMS_MODDIR/smartbms_sim.ko" "$@" || return 1
+	insmod "$SMARTBMS_MODDIR/smartbms.ko" || return 1
+	i=0; while [ ! -e "$PSY" ] && [ $i -lt 50 ]; do usleep 100000; i=$((i + 1)); done
+	sim set allowed-to-charge 1
+	sim set allowed-to-discharge 1
+	sim set cable-detect 1 2>/dev/null
+	sim set remote-l 1 2>/dev/null
+	sim set remote-h 1 2>/dev/null
+	settle 600000
+}
+
 DRV=/sys/bus/platform/drivers/smartbms
 unbind_bms() { echo smartbms > "$DRV/unbind"; }
 bind_bms() { echo smartbms > "$DRV/bind"; }

@@ -7,19 +7,7 @@
 require_bms
 board_in_dt && ksft_skip "the board comes from the device tree: no other boards to load"
 
-board() {	# smartbms_sim options...
-	rmmod smartbms 2>/dev/null
-	rmmod smartbms_sim
-	insmod "$SMARTBMS_MODDIR/smartbms_sim.ko" "$@" || return 1
-	insmod "$SMARTBMS_MODDIR/smartbms.ko" || return 1
-	i=0; while [ ! -e "$PSY" ] && [ $i -lt 50 ]; do usleep 100000; i=$((i + 1)); done
-	sim set allowed-to-charge 1
-	sim set allowed-to-discharge 1
-	sim set cable-detect 1 2>/dev/null
-	sim set remote-l 1 2>/dev/null
-	sim set remote-h 1 2>/dev/null
-	settle 600000
-}
+board() { load_board "$@"; }
 
 cells() { for c in 0 1 2 3; do sim set vcell$c "$1"; done; }
 

@@ -1,82 +1,133 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * smartbmsctl lines: the GPIO lines the driver holds (consumer
- * "smartbms:<name>") with direction and level.
+ * "smartbms:<name>"), for commissioning: toggle an input, watch its line.
  *
- * The driver holds its lines, so userspace cannot request them to read the
- * value (EBUSY). The level is taken, in order, from a request (works when
- * the line is free), from debugfs (gpio), or for outputs from the
- * driver's sysfs attribute of the same name.
+ * Chip, offset, consumer, direction and active-low come from libgpiod
+ * (the GPIO character device's line info). The level does not: the kernel
+ * does not let userspace read a line that a driver holds (a request fails
+ * with EBUSY), so the logical level is the driver's own, the one the rules
+ * and "smartbmsctl status" use: the output attributes and the "inputs"
+ * attribute. The pin level is the logical level through active-low. No
+ * debugfs, and no root: without access to the character devices the
+ * levels are still listed, and what is missing is said.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <gpiod.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tools-common.h"
 
-#define SBC_CONSUMER_PREFIX "smartbms:"
+#define SBC_CONSUMER_PREFIX	SBC_PSY ":"
+#define SBC_NLINES		10
+
+/* The driver's line names, outputs first (SPEC section 3). */
+static const char * const sbc_line_names[SBC_NLINES] = {
+	"load-disconnect", "charge-disconnect", "prealarm", "alternator-enable",
+	"allowed-to-charge", "allowed-to-discharge", "prealarm-in",
+	"cable-detect", "remote-l", "remote-h",
+};
+#define SBC_NOUT		4
+
+struct sbc_line {
+	int found;			/* libgpiod saw it held by the driver */
+	char chip[32];
+	unsigned int offset;
+	int output;
+	int active_low;
+	int logical;			/* -1: unknown */
+};
 
 static void lines_help(void)
 {
 	printf("Usage: smartbmsctl lines\n\n"
-	       "List every GPIO line whose consumer starts with \"smartbms:\":\n"
-	       "chip, offset, consumer, direction and level (high, low or ?).\n"
-	       "Levels of lines the driver holds come from debugfs\n"
-	       "(/sys/kernel/debug/gpio) or the driver's output attributes.\n");
+	       "List the GPIO lines the BMS driver holds: chip, offset, consumer,\n"
+	       "direction and polarity (libgpiod), the logical level the driver\n"
+	       "sees (high = what the name says: allowed, on) and the pin level\n"
+	       "(the logical level through active-low). The levels are the\n"
+	       "driver's: the kernel does not let userspace read a line a\n"
+	       "driver holds. Needs no debugfs; without access to /dev/gpiochip*\n"
+	       "the chip, offset and polarity show '?' and the levels still show.\n");
 }
 
-/* Level from debugfs: "gpiochipN: GPIOs A-B" sections, " gpio-K (...) dir hi" */
-static int sbc_debugfs_level(const char *chip, unsigned int offset)
+static int sbc_line_index(const char *consumer)
 {
-	char path[PATH_MAX], line[256];
-	long base = -1;
-	int level = -1;
-	FILE *f;
+	int i;
 
-	snprintf(path, sizeof(path), "%s/kernel/debug/gpio", sbc_sysfs_root());
-	f = fopen(path, "r");
-	if (!f)
+	if (strncmp(consumer, SBC_CONSUMER_PREFIX, strlen(SBC_CONSUMER_PREFIX)))
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char name[64];
-		long a, k;
-		char *p;
-
-		if (sscanf(line, "%63[^:]: GPIOs %ld-", name, &a) == 2) {
-			base = strcmp(name, chip) ? -1 : a;
-			continue;
-		}
-		if (base < 0 || sscanf(line, " gpio-%ld", &k) != 1 || k - base != (long)offset)
-			continue;
-		p = strrchr(line, ')');
-		if (p && strstr(p, " hi"))
-			level = 1;
-		else if (p && strstr(p, " lo"))
-			level = 0;
-		break;
-	}
-	fclose(f);
-	return level;
+	consumer += strlen(SBC_CONSUMER_PREFIX);
+	for (i = 0; i < SBC_NLINES; i++)
+		if (!strcmp(consumer, sbc_line_names[i]))
+			return i;
+	return -1;
 }
 
-/* Outputs: the driver's attribute named like the line ("load_disconnect") */
-static int sbc_attr_level(const char *consumer)
+/* Line info from libgpiod: 0, or -errno when the chips cannot be opened */
+static int sbc_lines_gpiod(struct sbc_line *l)
 {
-	const char *name = consumer + strlen(SBC_CONSUMER_PREFIX);
-	char attr[64];
+	struct gpiod_chip_iter *iter;
+	struct gpiod_chip *chip;
 	unsigned int i;
+
+	iter = gpiod_chip_iter_new();
+	if (!iter)
+		return -errno;
+	gpiod_foreach_chip(iter, chip) {
+		for (i = 0; i < gpiod_chip_num_lines(chip); i++) {
+			struct gpiod_line *line = gpiod_chip_get_line(chip, i);
+			const char *consumer = line ? gpiod_line_consumer(line) : NULL;
+			int k = consumer ? sbc_line_index(consumer) : -1;
+
+			if (k < 0)
+				continue;
+			l[k].found = 1;
+			snprintf(l[k].chip, sizeof(l[k].chip), "%s", gpiod_chip_name(chip));
+			l[k].offset = i;
+			l[k].output = gpiod_line_direction(line) ==
+				      GPIOD_LINE_DIRECTION_OUTPUT;
+			l[k].active_low = gpiod_line_active_state(line) ==
+					  GPIOD_LINE_ACTIVE_STATE_LOW;
+		}
+	}
+	gpiod_chip_iter_free(iter);
+	for (i = 0; i < SBC_NLINES; i++)
+		if (l[i].found)
+			return 0;
+	/* the driver is bound, so its chip is not visible here */
+	return -ENOENT;
+}
+
+/* The driver's logical levels; 0, or -errno when "inputs" is missing */
+static int sbc_lines_levels(struct sbc_line *l)
+{
+	char buf[SBC_ATTR_MAX], attr[32], *tok, *save;
+	int i, j, ret;
 	long v;
 
-	for (i = 0; name[i] && i + 1 < sizeof(attr); i++)
-		attr[i] = name[i] == '-' ? '_' : name[i];
-	attr[i] = '\0';
-	if (strcmp(attr, "load_disconnect") && strcmp(attr, "charge_disconnect") &&
-	    strcmp(attr, "prealarm") && strcmp(attr, "alternator_enable"))
-		return -1;
-	return sbc_read_long(SBC_PSY, attr, &v) ? -1 : !!v;
+	for (i = 0; i < SBC_NOUT; i++) {
+		for (j = 0; sbc_line_names[i][j] && j + 1 < (int)sizeof(attr); j++)
+			attr[j] = sbc_line_names[i][j] == '-' ? '_' : sbc_line_names[i][j];
+		attr[j] = '\0';
+		l[i].logical = sbc_read_long(SBC_PSY, attr, &v) ? -1 : !!v;
+	}
+	ret = sbc_read_attr(SBC_PSY, "inputs", buf, sizeof(buf));
+	if (ret)
+		return ret;
+	for (i = SBC_NOUT; i < SBC_NLINES; i++)
+		l[i].logical = 0;
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		for (i = SBC_NOUT; i < SBC_NLINES; i++)
+			if (!strcmp(tok, sbc_line_names[i]))
+				l[i].logical = 1;
+	return 0;
+}
+
+static const char *sbc_level(int v)
+{
+	return v < 0 ? "?" : v ? "high" : "low";
 }
 
 int cmd_lines(int argc, char **argv, const struct sbc_global *g)
@@ -85,9 +136,8 @@ int cmd_lines(int argc, char **argv, const struct sbc_global *g)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct gpiod_chip_iter *iter;
-	unsigned int found = 0;
-	int opt, ret;
+	struct sbc_line l[SBC_NLINES];
+	int opt, ret, access, i;
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (opt == 'h') {
@@ -101,51 +151,40 @@ int cmd_lines(int argc, char **argv, const struct sbc_global *g)
 		return ret;
 	if (optind != argc)
 		return sbc_usage_error("lines", "unexpected argument '%s'", argv[optind]);
+	ret = sbc_check_present();
+	if (ret)
+		return ret;
 
-	iter = gpiod_chip_iter_new();
-	if (!iter) {
-		if (errno == EACCES || errno == EPERM)
-			return sbc_fail(SBC_EXIT_PERM, "lines: opening GPIO chips: %s",
-					strerror(errno));
-		if (errno != ENOENT)
-			return sbc_fail(SBC_EXIT_FAIL, "lines: opening GPIO chips: %s",
-					strerror(errno));
-	} else {
-		struct gpiod_chip *chip;
-		unsigned int i;
-
-		gpiod_foreach_chip(iter, chip) {
-			for (i = 0; i < gpiod_chip_num_lines(chip); i++) {
-				struct gpiod_line *line = gpiod_chip_get_line(chip, i);
-				const char *consumer;
-				int level = -1, out;
-
-				if (!line)
-					continue;
-				consumer = gpiod_line_consumer(line);
-				if (!consumer || strncmp(consumer, SBC_CONSUMER_PREFIX,
-							 strlen(SBC_CONSUMER_PREFIX)))
-					continue;
-				out = gpiod_line_direction(line) == GPIOD_LINE_DIRECTION_OUTPUT;
-				if (!gpiod_line_is_used(line) &&
-				    !gpiod_line_request_input(line, "smartbmsctl")) {
-					level = gpiod_line_get_value(line);
-					gpiod_line_release(line);
-				}
-				if (level < 0)
-					level = sbc_debugfs_level(gpiod_chip_name(chip), i);
-				if (level < 0 && out)
-					level = sbc_attr_level(consumer);
-				printf("%-10s %3u  %-32s %-6s %s\n", gpiod_chip_name(chip), i,
-				       consumer, out ? "output" : "input",
-				       level < 0 ? "?" : level ? "high" : "low");
-				found++;
-			}
-		}
-		gpiod_chip_iter_free(iter);
+	memset(l, 0, sizeof(l));
+	for (i = 0; i < SBC_NLINES; i++) {
+		l[i].output = i < SBC_NOUT;
+		l[i].logical = -1;
 	}
-	if (!found)
-		return sbc_fail(SBC_EXIT_NODEV, "lines: no GPIO line with a \"%s\" consumer "
-				"(no BMS present)", SBC_CONSUMER_PREFIX);
+	access = sbc_lines_gpiod(l);
+	if (access)
+		sbc_err("lines: GPIO chips: %s: chip, offset and polarity unknown "
+			"(read access to /dev/gpiochip* gives them); an input the "
+			"board does not describe shows low", strerror(-access));
+	ret = sbc_lines_levels(l);
+	if (ret)
+		sbc_err("lines: %s/inputs: %s: input levels unknown (a driver "
+			"without the attribute?)", SBC_PSY, strerror(-ret));
+
+	for (i = 0; i < SBC_NLINES; i++) {
+		char consumer[64], off[12];
+		int pin;
+
+		if (!access && !l[i].found)
+			continue;	/* the board does not describe it */
+		snprintf(consumer, sizeof(consumer), "%s%s", SBC_CONSUMER_PREFIX,
+			 sbc_line_names[i]);
+		snprintf(off, sizeof(off), "%u", l[i].offset);
+		pin = l[i].logical < 0 || access ? -1 : l[i].logical ^ l[i].active_low;
+		printf("%-10s %3s  %-32s %-6s %-11s %-4s pin %s\n",
+		       access ? "?" : l[i].chip, access ? "?" : off, consumer,
+		       l[i].output ? "output" : "input",
+		       access ? "?" : l[i].active_low ? "active-low" : "active-high",
+		       sbc_level(l[i].logical), sbc_level(pin));
+	}
 	return SBC_EXIT_OK;
 }

@@ -201,7 +201,7 @@ static const enum power_supply_property smartbms_alt_props[] = {
 };
 
 /* sysfs: the settings of SPEC section 6, the outputs and the codes */
-static struct smartbms *smartbms_from_dev(struct device *dev)
+struct smartbms *smartbms_from_dev(struct device *dev)
 {
 	return power_supply_get_drvdata(to_power_supply(dev));
 }
@@ -272,6 +272,41 @@ static ssize_t sensor_implausible_show(struct device *dev,
 	return smartbms_show_faults(dev, buf, true);
 }
 static DEVICE_ATTR_RO(sensor_implausible);
+
+static const char *smartbms_input_str(unsigned int i)
+{
+	return smartbms_input_name(i);
+}
+
+/*
+ * The input lines the board describes whose logical level (after
+ * active-low) was high at the last reading: what the rules saw, before
+ * the debounce. The kernel does not let userspace read a line a driver
+ * holds, so this is where "smartbmsctl lines" takes the level from.
+ */
+static ssize_t inputs_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct smartbms *bms = smartbms_from_dev(dev);
+	u32 high = 0;
+	int i;
+
+	mutex_lock(&bms->lock);
+	for (i = 0; i < SMARTBMS_IN_NUM; i++)
+		if (bms->in[i] && bms->sample.in[i])
+			high |= BIT(i);
+	mutex_unlock(&bms->lock);
+	return smartbms_emit_list(buf, high, SMARTBMS_IN_NUM,
+				  smartbms_input_str);
+}
+static DEVICE_ATTR_RO(inputs);
+
+static ssize_t calibration_store_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	return smartbms_cal_store_show(smartbms_from_dev(dev), buf);
+}
+static DEVICE_ATTR_RO(calibration_store);
 
 static ssize_t remote_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
@@ -481,14 +516,22 @@ static struct attribute *smartbms_attrs[] = {
 	&dev_attr_prealarm.attr.attr,
 	&dev_attr_alternator_enable.attr.attr,
 	&dev_attr_remote.attr,
+	&dev_attr_inputs.attr,
 	&dev_attr_codes.attr,
 	&dev_attr_sensor_faults.attr,
 	&dev_attr_sensor_implausible.attr,
+	&dev_attr_calibration_store.attr,
+	NULL
+};
+
+static struct bin_attribute *smartbms_bin_attrs[] = {
+	&smartbms_bin_attr_calibration,
 	NULL
 };
 
 static const struct attribute_group smartbms_group = {
 	.attrs = smartbms_attrs,
+	.bin_attrs = smartbms_bin_attrs,
 };
 
 static const struct attribute_group *smartbms_groups[] = {
