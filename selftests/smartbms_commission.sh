@@ -53,7 +53,7 @@ reads_v "the trim survives a rebind" 13.2
 check "no E-B30 after the rebind" no_code E-B30
 
 cp "$PSY/calibration" /tmp/cal.trim
-check "a partial blob is refused" sh -c "! head -c 50 /tmp/cal.trim > $PSY/calibration"
+check "a partial blob is refused" sh -c "! dd if=/tmp/cal.trim of=$PSY/calibration bs=50 count=1 2>/dev/null"
 check "a corrupt blob is refused" sh -c "! printf 'SBMC%088d' 0 > $PSY/calibration"
 check "calibrate vbat 30 (gain 2.3: a front end, not a trim) is refused" sh -c "! smartbmsctl calibrate vbat 30 2>/dev/null"
 settle
@@ -65,7 +65,7 @@ sim set vbat 14.4
 settle
 check "calibrate vbat 14.45 --second" ctl calibrate vbat 14.45 --second
 settle
-reads_v "two points: vbat 14.4 V (pin side) reads 14.45 V" 14.45
+reads_v "two points: vbat 14.4 V at the terminal reads 14.45 V" 14.45
 sim set vbat 13.1
 settle
 reads_v "two points: vbat 13.1 V still reads 13.2 V" 13.2
@@ -119,20 +119,20 @@ settle 600000
 expect "active-low: outputs normal (ATC pin low = allowed)" 1100 all_outputs_logical
 ctl lines
 check "lines: load-disconnect active-low, logical high, pin low" \
-	grep -Eq "smartbms:load-disconnect +output +active-low +high pin low" /tmp/ctl.out
+	grep -Eq "smartbms:load-disconnect +output +active-low +high +pin low" /tmp/ctl.out
 expect "the load-disconnect pin is low" 0 out load-disconnect
 check "lines agrees with status: loads allowed" \
 	sh -c 'smartbmsctl status | grep -q "^Load disconnect *high (loads allowed)"'
 check "lines: allowed-to-charge active-low, logical high, pin low" \
-	grep -Eq "smartbms:allowed-to-charge +input +active-low +high pin low" /tmp/ctl.out
+	grep -Eq "smartbms:allowed-to-charge +input +active-low +high +pin low" /tmp/ctl.out
 check "lines: allowed-to-discharge active-high, high, pin high" \
-	grep -Eq "smartbms:allowed-to-discharge +input +active-high +high pin high" /tmp/ctl.out
+	grep -Eq "smartbms:allowed-to-discharge +input +active-high +high +pin high" /tmp/ctl.out
 check "inputs lists allowed-to-charge" grep -qw allowed-to-charge "$PSY/inputs"
 sim set allowed-to-charge 1
 check "ATC pin high on an active-low line: charging off" wait_out charge-disconnect 0 2
 ctl lines
 check "lines: allowed-to-charge logical low, pin high" \
-	grep -Eq "smartbms:allowed-to-charge +input +active-low +low pin high" /tmp/ctl.out
+	grep -Eq "smartbms:allowed-to-charge +input +active-low +low +pin high" /tmp/ctl.out
 check "lines agrees with status: chargers off" \
 	sh -c 'smartbmsctl status | grep -q "^Charge disconnect *low (chargers off)"'
 check "inputs no longer lists allowed-to-charge" sh -c "! grep -qw allowed-to-charge $PSY/inputs"

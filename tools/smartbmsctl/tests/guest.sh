@@ -249,11 +249,11 @@ sim fault vstart clear
 
 # ---- lines
 expect 0 "lines" lines
-has "^gpiochip[0-9]+ +6 +smartbms:load-disconnect +output +active-high +(high|low) pin (high|low)" "$OUT" "lines: load-disconnect, chip, offset, polarity, levels"
+has "^gpiochip[0-9]+ +6 +smartbms:load-disconnect +output +active-high +(high|low) +pin (high|low)" "$OUT" "lines: load-disconnect, chip, offset, polarity, levels"
 has "smartbms:allowed-to-discharge +input +active-high" "$OUT" "lines: allowed-to-discharge"
 lvl=$(attr load_disconnect)
 [ "$lvl" = 1 ] && want=high || want=low
-has "smartbms:load-disconnect +output +active-high +$want pin $want" "$OUT" "lines: level matches the driver"
+has "smartbms:load-disconnect +output +active-high +$want +pin $want" "$OUT" "lines: level matches the driver"
 hasnt "debugfs|unknown" "$ERR" "lines: everything known as root, no debugfs"
 
 # ---- watch through the IIO buffer

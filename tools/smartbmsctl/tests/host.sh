@@ -472,7 +472,7 @@ if ls /dev/gpiochip* > /dev/null 2>&1; then
 else
 	# no GPIO chip visible: the driver's levels, the rest unknown and said
 	expect 0 "lines: no GPIO chip visible, the driver's levels" lines
-	has "^\? +\? +smartbms:load-disconnect +output +\? +high pin \?" "$OUT" "lines: output level from the driver, polarity unknown"
+	has "^\? +\? +smartbms:load-disconnect +output +\? +high +pin \?" "$OUT" "lines: output level from the driver, polarity unknown"
 	has "smartbms:charge-disconnect +output +\? +low " "$OUT" "lines: charge-disconnect low"
 	has "smartbms:allowed-to-charge +input +\? +high " "$OUT" "lines: an input in 'inputs' is high"
 	has "smartbms:allowed-to-discharge +input +\? +low " "$OUT" "lines: an input not in 'inputs' is low"
