@@ -346,6 +346,28 @@ expect 8 "restore: malformed line" restore "$T/bad"
 has "bad:2: expected NAME=VALUE" "$ERR" "restore: line number"
 printf 'fuse=80\nfuse=100\n' > "$T/bad"
 expect 8 "restore: duplicate" restore "$T/bad"
+# all or nothing: the kernel refuses the third write (a directory in
+# place of the attribute stands for a refusal); the first two are undone
+make_tree
+put "$BMS/constant_charge_voltage" 14200000
+printf 'fuse=80\ncharge-limit=14.4\nprealarm=intermittent\nswitch=off\n' > "$T/s3"
+rm "$BMS/prealarm_signal"; mkdir "$BMS/prealarm_signal"
+run restore "$T/s3"
+[ "$rc" != 0 ] && ok "restore: a refused line fails (exit $rc)" || not_ok "restore: a refused line: exit 0"
+file_is "$BMS/constant_charge_voltage" 14200000 "restore: a refused line rolls back charge-limit"
+file_is "$BMS/software_switch" on "restore: nothing after the refused line is written"
+has "prealarm" "$ERR" "restore: the refusal names the setting"
+has "rolled back" "$ERR" "restore: says it rolled back"
+has "fuse stays 80.*cannot be unset" "$ERR" "restore: says the fuse cannot be unset again"
+rmdir "$BMS/prealarm_signal"
+make_tree
+: > "$T/empty"
+expect 8 "restore: an empty file is an error" restore "$T/empty"
+has "no setting" "$ERR" "restore: an empty file says so"
+head -c 64 /dev/zero > "$T/nul"
+expect 8 "restore: a NUL-filled file is an error" restore "$T/nul"
+printf '# only a comment\n' > "$T/empty"
+expect 8 "restore: a file of comments is an error" restore "$T/empty"
 expect 1 "restore: missing file" restore "$T/missing"
 expect 2 "restore: no file" restore
 rm -rf "$BMS"
