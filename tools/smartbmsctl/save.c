@@ -46,7 +46,9 @@ static void restore_help(void)
 {
 	printf("Usage: smartbmsctl restore [--wait SECONDS] FILE\n\n"
 	       "Check every line of FILE (NAME=VALUE, '#' comments), then write\n"
-	       "the settings. Nothing is written when any line is bad.\n"
+	       "the settings. Nothing is written when any line is bad, and a\n"
+	       "file without a setting is an error. When the driver refuses a\n"
+	       "value, what was written before it is rolled back.\n"
 	       "'fuse=unset' leaves the fuse alone (the driver cannot unset it).\n\n"
 	       "  -w, --wait SECONDS   wait up to SECONDS for the BMS to appear\n");
 }
@@ -117,12 +119,71 @@ static char *sbc_trim(char *s)
 struct sbc_restore_item {
 	const struct sbc_setting *s;
 	char value[64];
+	char before[64];		/* the driver's value before restore */
 };
+
+/*
+ * Undo the first @n writes of a restore, newest first. The fuse cannot be
+ * unset again (the driver refuses "unset"): that is said, not hidden.
+ */
+static void sbc_restore_rollback(struct sbc_restore_item **done, unsigned int n)
+{
+	unsigned int undone = 0, kept = 0;
+
+	while (n-- > 0) {
+		const struct sbc_restore_item *it = done[n];
+
+		if (it->s->kind == SBC_KIND_FUSE && !strcmp(it->before, "unset")) {
+			sbc_err("restore: the fuse stays %s: a set fuse cannot be unset "
+				"again", it->value);
+			kept++;
+			continue;
+		}
+		if (sbc_set_setting(it->s, it->before)) {
+			sbc_err("restore: %s could not be rolled back to %s",
+				it->s->name, it->before);
+			kept++;
+			continue;
+		}
+		undone++;
+	}
+	sbc_err("restore: rolled back %u setting%s%s", undone, undone == 1 ? "" : "s",
+		kept ? "; see above for what was not" : "");
+}
+
+/* Pass 2: write in table order (the switch comes after the limits). */
+static int sbc_restore_apply(struct sbc_restore_item *items, unsigned int n)
+{
+	struct sbc_restore_item *done[16];
+	unsigned int i, j, ndone = 0;
+	int ret;
+
+	/* what the driver has now, to roll back to */
+	for (j = 0; j < n; j++) {
+		ret = sbc_get_setting(items[j].s, items[j].before,
+				      sizeof(items[j].before));
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < sbc_nsettings; i++) {
+		for (j = 0; j < n; j++) {
+			if (items[j].s != &sbc_settings[i])
+				continue;
+			ret = sbc_set_setting(items[j].s, items[j].value);
+			if (ret) {
+				sbc_restore_rollback(done, ndone);
+				return ret;
+			}
+			done[ndone++] = &items[j];
+		}
+	}
+	return SBC_EXIT_OK;
+}
 
 int cmd_restore(int argc, char **argv, const struct sbc_global *g)
 {
 	struct sbc_restore_item items[16];
-	unsigned int n = 0, i, lineno = 0;
+	unsigned int n = 0, i, lineno = 0, seen = 0;
 	char line[SBC_LINE_MAX], sysval[64];
 	unsigned long wait_s = 0;
 	const char *file;
@@ -160,6 +221,12 @@ int cmd_restore(int argc, char **argv, const struct sbc_global *g)
 		const struct sbc_setting *s;
 
 		lineno++;
+		if (memchr(line, '\0', strlen(line) + 1) != line + strlen(line) ||
+		    (!strchr(line, '\n') && strlen(line) + 1 < sizeof(line) && !feof(f))) {
+			ret = sbc_fail(SBC_EXIT_BADDATA, "restore: %s:%u: a NUL byte: not "
+				       "a settings file", file, lineno);
+			break;
+		}
 		if (!strchr(line, '\n') && !feof(f)) {
 			ret = sbc_fail(SBC_EXIT_BADDATA, "restore: %s:%u: line too long",
 				       file, lineno);
@@ -191,6 +258,7 @@ int cmd_restore(int argc, char **argv, const struct sbc_global *g)
 				       file, lineno, key);
 			break;
 		}
+		seen++;
 		if (s->kind == SBC_KIND_FUSE && !strcmp(val, "unset"))
 			continue;
 		if (sbc_setting_parse(s, val, sysval, sizeof(sysval))) {
@@ -212,23 +280,14 @@ int cmd_restore(int argc, char **argv, const struct sbc_global *g)
 		fclose(f);
 	if (ret)
 		return ret;
+	if (!seen)
+		return sbc_fail(SBC_EXIT_BADDATA, "restore: %s: no setting in it "
+				"(an empty or damaged file?): nothing written", file);
 
 	while (wait_s-- > 0 && sbc_check_present() == SBC_EXIT_NODEV)
 		sbc_sleep_ms(1000);
 	ret = sbc_check_present();
 	if (ret)
 		return ret;
-	/* pass 2: write in table order so the switch comes after the limits */
-	for (i = 0; i < sbc_nsettings; i++) {
-		unsigned int j;
-
-		for (j = 0; j < n; j++) {
-			if (items[j].s != &sbc_settings[i])
-				continue;
-			ret = sbc_set_setting(items[j].s, items[j].value);
-			if (ret)
-				return ret;
-		}
-	}
-	return SBC_EXIT_OK;
+	return sbc_restore_apply(items, n);
 }
