@@ -126,21 +126,24 @@ kunit() {
 # and outputs (the GPIO lines: run on 6.1 by the arm64 lane).
 vm_61_skip=${CHECK_VM_61_SKIP:-smartbms_charge.sh smartbms_alternator.sh smartbms_faults.sh smartbms_outputs.sh}
 vm() {
+	local rc=0
 	make -s -C "$top" tools >/dev/null || return 1
 	make -s -C "$top/selftests" bins >/dev/null || return 1
 	if [ "$LINUX" = 6.1 ] && [ "$full" != 1 ]; then
-		local w rc t list=
+		local w t list=
 		for t in $(cat "$top/selftests/TEST_PROGS"); do
 			case " $vm_61_skip " in *" $t "*) echo "# vm (Linux 6.1): $t left to 6.12" ;; *) list="$list $t" ;; esac
 		done
 		w=$(mktemp)
 		{ echo '#!/bin/sh'; echo "SELFTESTS='$list'"; cat "$here/guest/selftests.sh"; } >"$w"
-		VM_QUIET=0 "$here/vm/run-vm.sh" "$w" default
-		rc=$?
+		VM_QUIET=0 "$here/vm/run-vm.sh" "$w" default || rc=1
 		rm -f "$w"
+		"$here/shutdown-check.sh" || rc=1
 		return $rc
 	fi
-	VM_QUIET=0 "$here/vm/run-vm.sh" "$here/guest/selftests.sh" default
+	VM_QUIET=0 "$here/vm/run-vm.sh" "$here/guest/selftests.sh" default || rc=1
+	"$here/shutdown-check.sh" || rc=1
+	return $rc
 }
 
 stock() {
