@@ -639,6 +639,28 @@ static void smartbms_shutdown_lines(void *data)
 	cancel_delayed_work_sync(&bms->work);
 }
 
+/*
+ * BMS-OUT-5 at reboot, poweroff and halt, where the kernel calls shutdown
+ * and not remove: every permission line low and nothing runs any more
+ * (a halted board may stay powered with nothing protecting). The lines
+ * are read back, so that the log says what the hardware was left at.
+ */
+static void smartbms_shutdown(struct platform_device *pdev)
+{
+	struct smartbms *bms = platform_get_drvdata(pdev);
+	char level[SMARTBMS_OUT_NUM + 1];
+	int i, v;
+
+	smartbms_shutdown_lines(bms);
+	for (i = 0; i < SMARTBMS_OUT_NUM; i++) {
+		v = gpiod_get_value_cansleep(bms->out[i]);
+		level[i] = v < 0 ? '?' : '0' + !!v;
+	}
+	level[i] = '\0';
+	dev_warn(bms->dev, "shutdown: outputs %s (load, charge, pre-alarm, alternator): loads and chargers off until the driver binds again\n",
+		 level);
+}
+
 static void smartbms_init_core(struct smartbms *bms,
 			       const struct smartbms_settings *set)
 {
@@ -666,6 +688,7 @@ static int smartbms_probe(struct platform_device *pdev)
 	if (!bms)
 		return -ENOMEM;
 	bms->dev = dev;
+	platform_set_drvdata(pdev, bms);
 	mutex_init(&bms->lock);
 	mutex_init(&bms->settings_lock);
 	/* cancelled before bms is freed, whatever fails later */
@@ -743,6 +766,7 @@ static struct platform_driver smartbms_driver = {
 		.of_match_table = smartbms_of_match,
 	},
 	.probe = smartbms_probe,
+	.shutdown = smartbms_shutdown,
 	.id_table = smartbms_id,
 };
 module_platform_driver(smartbms_driver);
