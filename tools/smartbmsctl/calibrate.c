@@ -179,6 +179,43 @@ static int sbc_read_chan(int ch, long long *milli)
 	return 0;
 }
 
+/* Is @name a word of the space-separated list @list? */
+static int sbc_in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = list;
+
+	while ((p = strstr(p, name))) {
+		if ((p == list || p[-1] == ' ') && (!p[n] || p[n] == ' '))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/*
+ * A channel in sensor fault is not trimmed: an unreadable one would be
+ * trimmed against its last good reading, an implausible one needs its
+ * front end description fixed, not a trim.
+ */
+static int sbc_chan_faulty(int ch)
+{
+	char faults[SBC_ATTR_MAX], implausible[SBC_ATTR_MAX];
+	const char *name = sbc_cal_chan_names[ch];
+
+	if (sbc_read_attr(SBC_PSY, "sensor_faults", faults, sizeof(faults)) ||
+	    !sbc_in_list(faults, name))
+		return 0;
+	if (!sbc_read_attr(SBC_PSY, "sensor_implausible", implausible,
+			   sizeof(implausible)) && sbc_in_list(implausible, name))
+		return sbc_fail(SBC_EXIT_FAIL, "calibrate: %s reads outside the range of "
+				"a 12 V system (sensor_implausible): check the front end "
+				"description (divider, shunt, transducer in the device "
+				"tree) first. Nothing changed.", name);
+	return sbc_fail(SBC_EXIT_FAIL, "calibrate: %s cannot be read now (sensor_faults): "
+			"fix the channel first. Nothing changed.", name);
+}
+
 /* The trim in use: the driver's blob, or identity when it has none (E-B30) */
 static int sbc_cal_current(struct sbc_cal *cal)
 {
@@ -437,6 +474,9 @@ int cmd_calibrate(int argc, char **argv, const struct sbc_global *g)
 	if (ret)
 		return sbc_fail(SBC_EXIT_FAIL, "calibrate: the driver's calibration: %s",
 				strerror(-ret));
+	ret = sbc_chan_faulty(ch);
+	if (ret)
+		return ret;
 	ret = sbc_read_chan(ch, &now);
 	if (ret)
 		return sbc_fail(ret == -ENODEV ? SBC_EXIT_NODEV : SBC_EXIT_FAIL,

@@ -67,7 +67,8 @@ int smartbms_cal_load(struct smartbms *bms)
 	if (IS_ERR(bms->cal_cell)) {
 		ret = PTR_ERR(bms->cal_cell);
 		bms->cal_cell = NULL;
-		if (ret != -ENOENT)
+		/* none described, or no NVMEM in this kernel: the file */
+		if (ret != -ENOENT && ret != -ENODEV && ret != -EOPNOTSUPP)
 			return dev_err_probe(dev, ret, "calibration cell\n");
 	}
 

@@ -45,6 +45,14 @@ expect 3 "calibrate vref 2.5 (no such channel on the board)" calibrate vref 2.5
 expect 5 "calibrate vbat 30 (a gain of 2.3: a wrong front end, not a trim)" calibrate vbat 30
 has "front end" "$ERR" "calibrate: a trim beyond 0.5..2 names the front end description"
 expect 2 "calibrate vbat (no value)" calibrate vbat
+put "$BMS/sensor_faults" "vstart vbat"
+expect 1 "calibrate vbat while vbat is unreadable" calibrate vbat 13.2
+has "cannot be read now" "$ERR" "calibrate: an unreadable channel is not trimmed"
+put "$BMS/sensor_implausible" "vbat"
+expect 1 "calibrate vbat while vbat is implausible" calibrate vbat 13.2
+has "front end" "$ERR" "calibrate: an implausible channel names the front end"
+put "$BMS/sensor_faults" "vbatx"
+put "$BMS/sensor_implausible" ""
 if cmp -s "$BLOB" "$T/before" && cmp -s "$BMS/calibration" "$T/before"; then
 	ok "calibrate: refused input changed nothing"
 else
