@@ -414,8 +414,10 @@ int sbc_setting_format(const struct sbc_setting *s, const char *sysval,
 const struct sbc_code sbc_codes[] = {
 	{ "E-B30", "Calibration fault",
 	  "Internal fault: calibration data corrupt or missing.",
-	  "Contact your dealer for support. The fault cannot be corrected by "
-	  "the user; the BMS must be replaced." },
+	  "Commission the board: smartbmsctl calibrate CHANNEL MEASURED for "
+	  "each channel, or calibrate --nominal (smartbms-commissioning.rst). "
+	  "(On the Victron unit: contact your dealer, the BMS must be "
+	  "replaced.)" },
 	{ "E-B31", "Configuration fault",
 	  "Internal fault: configuration data corrupt or missing.",
 	  "1. Reset the device to factory settings (smartbmsctl reset). "
