@@ -22,9 +22,12 @@ rebind_bms
 check "E-B30: raised when the calibration is corrupt" has_code E-B30
 expect "E-B30: outputs low with a corrupt blob" 0000 all_outputs
 cp /tmp/cal.bin "$FW"
-# flip one payload byte: the CRC must catch it
-dd if=/dev/zero of="$FW" bs=1 seek=12 count=1 conv=notrunc 2>/dev/null
-cmp -s "$FW" /tmp/cal.bin && dd if=/dev/urandom of="$FW" bs=1 seek=12 count=1 conv=notrunc 2>/dev/null
+# change one payload byte (to 0xa5, or 0x5a where it was 0xa5): the CRC
+# must catch it. (A random byte was 0 one time in 256, as the byte it
+# replaced in the identity blob, and the test then failed.)
+printf '\245' | dd of="$FW" bs=1 seek=12 count=1 conv=notrunc 2>/dev/null
+cmp -s "$FW" /tmp/cal.bin && printf '\132' | dd of="$FW" bs=1 seek=12 count=1 conv=notrunc 2>/dev/null
+check "E-B30: the blob under test differs from the good one" sh -c "! cmp -s $FW /tmp/cal.bin"
 rebind_bms
 check "E-B30: a blob with a bad CRC is refused" has_code E-B30
 cp /tmp/cal.bin "$FW"
