@@ -143,6 +143,9 @@ vm() {
 	fi
 	VM_QUIET=0 "$here/vm/run-vm.sh" "$here/guest/selftests.sh" default || rc=1
 	"$here/shutdown-check.sh" || rc=1
+	# the settings across a power cut (tool and file system, not the
+	# kernel version): on the full lane only
+	"$here/powercut-check.sh" || rc=1
 	return $rc
 }
 

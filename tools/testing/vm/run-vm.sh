@@ -7,7 +7,8 @@
 # a copy of the sources in a temporary directory, so guests of both
 # versions can be prepared at the same time.
 # Environment: VM_TIMEOUT (s, default 900), VM_APPEND (extra kernel args),
-# VM_LOG (console log file), VM_QUIET=1 (print the log only on failure).
+# VM_LOG (console log file), VM_QUIET=1 (print the log only on failure),
+# VM_DISK (a raw disk image, the guest's /dev/vda; default kernel only).
 set -euo pipefail
 
 script=$1
@@ -36,6 +37,7 @@ timeout --foreground -k 5 "$timeout_s" \
 	qemu-system-x86_64 -accel tcg -smp 2 -nic none -m "$mem" -nographic -no-reboot \
 	-kernel "$kdir/kernel-image" -initrd "$work/initramfs.cpio.gz" \
 	-append "console=ttyS0 loglevel=4 panic=-1 ${VM_APPEND:-}" \
+	${VM_DISK:+-drive "file=$VM_DISK,format=raw,if=virtio"} \
 	</dev/null >"$log" 2>&1
 qrc=$?
 set -e
