@@ -178,6 +178,28 @@ while read -r line; do
 	printf '%s\n' "$line" | python3 -m json.tool > /dev/null 2>&1 && n=$((n + 1))
 done < "$OUT"
 [ "$n" = 2 ] && ok "watch --json: 2 JSON lines" || not_ok "watch --json: $n JSON lines"
+# the BMS unbound and bound again while watching: said, then resumed
+make_tree
+"$TOOL" status --watch --interval 100 --count 12 > "$OUT" 2> "$ERR" &
+pid=$!
+sleep 0.35
+mv "$BMS" "$T/bms.away"
+sleep 0.4
+mv "$T/bms.away" "$BMS"
+wait $pid
+rc=$?
+[ $rc = 0 ] && ok "watch: the BMS going away does not end it (exit 0)" || not_ok "watch: the BMS went away: exit $rc"
+has "^BMS not present" "$OUT" "watch: says the BMS is not present"
+awk '/^BMS not present/ { gone = 1 } gone && /^Li-ion voltage/ { back = 1 } END { exit !back }' "$OUT" &&
+	ok "watch: resumes when the BMS is back" || not_ok "watch: did not resume"
+"$TOOL" status --watch --json --interval 100 --count 6 > "$OUT" 2> "$ERR" &
+pid=$!
+sleep 0.15
+mv "$BMS" "$T/bms.away"
+sleep 0.3
+mv "$T/bms.away" "$BMS"
+wait $pid
+has '^\{"present":false\}$' "$OUT" "watch --json: an absent BMS is {\"present\":false}"
 expect 2 "status: bad interval" status --watch --interval 0
 expect 2 "status: extra argument" status extra
 
