@@ -126,6 +126,37 @@ static void sbc_show(const struct sbc_status_opts *o, const struct sbc_state *st
 	fflush(stdout);
 }
 
+/* The BMS went away while watching: said on every refresh until it is back. */
+static void sbc_show_absent(const struct sbc_status_opts *o, unsigned long n)
+{
+	if (o->json) {
+		printf("{\"present\":false}\n");
+	} else {
+		if (isatty(STDOUT_FILENO))
+			printf("\033[H\033[2J");
+		else if (n)
+			printf("\n");
+		printf("BMS not present: waiting for the smartbms driver to bind\n");
+	}
+	fflush(stdout);
+}
+
+/* The IIO buffer for --watch, when it can be had; 1 when in use. */
+static int sbc_watch_buffer(struct sbc_iio **io, unsigned long interval_ms)
+{
+	int err = 0, ret;
+
+	*io = sbc_iio_open(NULL, &err);
+	if (!*io)
+		return 0;
+	ret = sbc_iio_buffer_start(*io);
+	if (!ret)
+		return 1;
+	sbc_err("status: IIO buffer unavailable (%s): re-reading every %lu ms",
+		strerror(-ret), interval_ms);
+	return 0;
+}
+
 /* One refresh: sysfs (local) plus the IIO measurements when given. */
 static int sbc_refresh(const struct sbc_global *g, struct sbc_state *st,
 		       struct sbc_iio *io, int use_buffer)
@@ -168,7 +199,7 @@ int cmd_status(int argc, char **argv, const struct sbc_global *g)
 	struct sbc_state st;
 	const char *source = "sysfs";
 	unsigned long n;
-	int opt, ret, err = 0, use_buffer = 0;
+	int opt, ret, err = 0, use_buffer = 0, want_buffer = 0;
 
 	while ((opt = getopt_long(argc, argv, "jwi:n:sh", opts, NULL)) != -1) {
 		switch (opt) {
@@ -212,9 +243,10 @@ int cmd_status(int argc, char **argv, const struct sbc_global *g)
 		source = "iio";
 	} else if (o.watch && !o.sysfs_only && !strcmp(sbc_sysfs_root(), "/sys")) {
 		/* the IIO buffer only where the tree is the real one */
-		io = sbc_iio_open(NULL, &err);
+		want_buffer = 1;
+		use_buffer = sbc_watch_buffer(&io, o.interval_ms);
 	}
-	if (io && o.watch && !o.sysfs_only) {
+	if (io && g->uri && o.watch && !o.sysfs_only) {
 		ret = sbc_iio_buffer_start(io);
 		if (ret)
 			sbc_err("status: IIO buffer unavailable (%s): re-reading every %lu ms",
@@ -222,18 +254,32 @@ int cmd_status(int argc, char **argv, const struct sbc_global *g)
 		else
 			use_buffer = 1;
 	}
-	if (use_buffer && !g->uri)
-		source = "sysfs+iio-buffer";
 
 	signal(SIGINT, sbc_on_signal);
 	signal(SIGTERM, sbc_on_signal);
 	for (n = 0; ; n++) {
 		long long next = sbc_now_ms() + (long long)o.interval_ms;
 
-		ret = sbc_refresh(g, &st, io, use_buffer);
-		if (ret)
-			break;
-		sbc_show(&o, &st, source, n);
+		/*
+		 * Watching locally, an unbind is no end: said until the
+		 * driver is back (its IIO device went with it; reopened then).
+		 */
+		if (o.watch && !g->uri && !sbc_bms_present()) {
+			sbc_iio_close(io);
+			io = NULL;
+			use_buffer = 0;
+			sbc_show_absent(&o, n);
+			ret = SBC_EXIT_OK;
+		} else {
+			if (want_buffer && !io)
+				use_buffer = sbc_watch_buffer(&io, o.interval_ms);
+			if (!g->uri)
+				source = use_buffer ? "sysfs+iio-buffer" : "sysfs";
+			ret = sbc_refresh(g, &st, io, use_buffer);
+			if (ret)
+				break;
+			sbc_show(&o, &st, source, n);
+		}
 		if (!o.watch || sbc_stop || (o.count && n + 1 >= o.count))
 			break;
 		/* drain buffer samples until the next refresh is due */
@@ -241,6 +287,10 @@ int cmd_status(int argc, char **argv, const struct sbc_global *g)
 			ret = sbc_iio_buffer_read(io, &st.m);
 			if (ret)
 				break;
+		}
+		if (ret && !g->uri && !sbc_bms_present()) {
+			ret = SBC_EXIT_OK;	/* unbound meanwhile: said next round */
+			continue;
 		}
 		if (ret) {
 			ret = sbc_fail(SBC_EXIT_FAIL, "status: IIO buffer: %s", strerror(-ret));

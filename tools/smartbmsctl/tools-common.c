@@ -84,6 +84,15 @@ int sbc_psy_path(char *buf, size_t len, const char *psy, const char *attr)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+int sbc_bms_present(void)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return !sbc_psy_path(path, sizeof(path), SBC_PSY, NULL) &&
+	       !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
 int sbc_check_present(void)
 {
 	char path[PATH_MAX];
