@@ -3,9 +3,21 @@
  * smartbmsctl log: follow the driver's uevents (KOBJ_CHANGE on the
  * smartbms power_supply with SMARTBMS_EVENT / SMARTBMS_REASON) over
  * NETLINK_KOBJECT_UEVENT, kernel multicast group 1.
+ *
+ * A plain netlink socket rather than libudev's monitor: libudev would add
+ * a dependency for one socket, and its monitor on the "udev" source only
+ * sees events after udevd has processed them (not at all where udevd does
+ * not run, as in a minimal initramfs), while on the "kernel" source it is
+ * this same socket. Overflow is handled the same either way: the kernel
+ * drops datagrams when the receive buffer is full and the next recvmsg()
+ * fails with ENOBUFS. That is said ("events-lost"), and the current state
+ * (outputs and codes) is printed, so that nothing is missed unnoticed;
+ * with --save the settings are saved again, since a change may be among
+ * the lost.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <linux/netlink.h>
 #include <poll.h>
 #include <signal.h>
@@ -34,6 +46,9 @@ static void log_help(void)
 	       "'TIME EVENT REASON' (e.g. load-disconnect A-B11).\n\n"
 	       "  -s, --syslog          write to syslog (ident smartbms) instead\n"
 	       "  -n, --count N         stop after N events\n"
+	       "  -S, --save FILE       save the settings to FILE on every\n"
+	       "                        settings-changed event that says the driver\n"
+	       "                        has no NVMEM cell for them (BMS-SET-4)\n"
 	       "  -t, --timeout S       stop after S seconds (exit 0)\n"
 	       "  -h, --help            show this help\n\n"
 	       "Only messages from the kernel or from root are accepted.\n");
@@ -67,11 +82,17 @@ static int sbc_event_prio(const char *event)
 static int sbc_uevent_socket(void)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	const char *rcvbuf = getenv("SMARTBMS_LOG_RCVBUF");	/* tests */
 	int one = 1, fd;
 
 	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
 	if (fd < 0)
 		return -errno;
+	if (rcvbuf && *rcvbuf) {
+		int sz = atoi(rcvbuf);
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	}
 	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		int err = -errno;
@@ -82,8 +103,56 @@ static int sbc_uevent_socket(void)
 	return fd;
 }
 
-/* One datagram; 1 when it was a smartbms event, 0 when not, -errno. */
-static int sbc_uevent_recv(int fd, int use_syslog)
+static void sbc_log_line(int use_syslog, int prio, const char *event,
+			 const char *reason)
+{
+	if (use_syslog) {
+		syslog(prio, "%s %s", event, reason);
+	} else {
+		char ts[32];
+
+		sbc_timestamp(ts, sizeof(ts));
+		printf("%s %s %s\n", ts, event, reason);
+		fflush(stdout);
+	}
+}
+
+/*
+ * Events were lost (ENOBUFS): say so, then the state now, as events
+ * would have left it; and save the settings again with --save.
+ */
+static void sbc_log_resync(int use_syslog, const char *save)
+{
+	static const char * const outs[] = {
+		"load_disconnect", "charge_disconnect", "prealarm", "alternator_enable",
+	};
+	char state[SBC_ATTR_MAX], codes[SBC_ATTR_MAX];
+	unsigned int i;
+	long v;
+	int n = 0;
+
+	sbc_log_line(use_syslog, LOG_WARNING, "events-lost",
+		     "netlink-overflow");
+	for (i = 0; i < sizeof(outs) / sizeof(outs[0]); i++)
+		n += snprintf(state + n, sizeof(state) - n, "%s%s=%s", i ? "," : "",
+			      outs[i], sbc_read_long(SBC_PSY, outs[i], &v) ? "?" :
+			      v ? "1" : "0");
+	if (sbc_read_attr(SBC_PSY, "codes", codes, sizeof(codes)))
+		snprintf(codes, sizeof(codes), "?");
+	snprintf(state + n, sizeof(state) - n, ",codes=%s", *codes ? codes : "none");
+	for (i = 0; state[i]; i++)
+		if (state[i] == ' ')
+			state[i] = '+';
+	sbc_log_line(use_syslog, LOG_NOTICE, "state", state);
+	if (save && !sbc_settings_in_nvmem() && sbc_save_file(save))
+		sbc_log_line(use_syslog, LOG_ERR, "settings-not-saved", save);
+}
+
+/*
+ * One datagram; 1 when it was a smartbms event, 0 when not, -errno.
+ * Lost datagrams are reported and resynchronised here.
+ */
+static int sbc_uevent_recv(int fd, int use_syslog, const char *save)
 {
 	char buf[SBC_UEVENT_BUF + 1];
 	char cbuf[CMSG_SPACE(sizeof(struct ucred))];
@@ -100,8 +169,12 @@ static int sbc_uevent_recv(int fd, int use_syslog)
 	ssize_t n;
 
 	n = recvmsg(fd, &msg, 0);
+	if (n < 0 && errno == ENOBUFS) {
+		sbc_log_resync(use_syslog, save);
+		return 0;
+	}
 	if (n < 0)
-		return errno == EINTR || errno == ENOBUFS ? 0 : -errno;
+		return errno == EINTR ? 0 : -errno;
 	buf[n] = '\0';
 	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS)
@@ -123,15 +196,11 @@ static int sbc_uevent_recv(int fd, int use_syslog)
 	reason = sbc_uevent_get(buf, (size_t)n, "SMARTBMS_REASON");
 	if (!reason || !*reason)
 		reason = "none";
-	if (use_syslog) {
-		syslog(sbc_event_prio(event), "%s %s", event, reason);
-	} else {
-		char ts[32];
-
-		sbc_timestamp(ts, sizeof(ts));
-		printf("%s %s %s\n", ts, event, reason);
-		fflush(stdout);
-	}
+	sbc_log_line(use_syslog, sbc_event_prio(event), event, reason);
+	/* BMS-SET-4: a change made straight through sysfs is saved at once */
+	if (save && !strcmp(event, "settings-changed") && !strcmp(reason, "unsaved") &&
+	    sbc_save_file(save))
+		sbc_log_line(use_syslog, LOG_ERR, "settings-not-saved", save);
 	return 1;
 }
 
@@ -141,15 +210,22 @@ int cmd_log(int argc, char **argv, const struct sbc_global *g)
 		{ "syslog", no_argument, NULL, 's' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "save", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long count = 0, timeout = 0, seen = 0;
 	long long deadline = 0;
 	int use_syslog = 0, opt, ret, fd;
+	const char *save = NULL;
 
-	while ((opt = getopt_long(argc, argv, "sn:t:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "sn:t:S:h", opts, NULL)) != -1) {
 		switch (opt) {
+		case 'S':
+			if (!*optarg)
+				return sbc_usage_error("log", "--save: empty file name");
+			save = optarg;
+			break;
 		case 's':
 			use_syslog = 1;
 			break;
@@ -205,7 +281,7 @@ int cmd_log(int argc, char **argv, const struct sbc_global *g)
 		}
 		if (r <= 0)
 			continue;
-		r = sbc_uevent_recv(fd, use_syslog);
+		r = sbc_uevent_recv(fd, use_syslog, save);
 		if (r < 0) {
 			ret = sbc_fail(SBC_EXIT_FAIL, "log: receiving uevents: %s",
 				       strerror(-r));

@@ -42,5 +42,5 @@ int cmd_reset(int argc, char **argv, const struct sbc_global *g)
 	ret = sbc_write_attr(SBC_PSY, "factory_reset", "1");
 	if (ret)
 		return sbc_write_error("reset", ret);
-	return SBC_EXIT_OK;
+	return sbc_settings_persist("reset");
 }

@@ -4,10 +4,13 @@
  * for boards without an NVMEM cell to keep them (BMS-SET-2).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tools-common.h"
@@ -35,6 +38,104 @@ int sbc_dump_settings(FILE *f)
 	return SBC_EXIT_OK;
 }
 
+/* $SMARTBMS_SETTINGS_FILE, default /var/lib/smartbms/settings.conf */
+const char *sbc_settings_file(void)
+{
+	const char *f = getenv("SMARTBMS_SETTINGS_FILE");
+
+	return f && *f ? f : "/var/lib/smartbms/settings.conf";
+}
+
+/* fsync the folder of @file, so that a rename in it is durable */
+static int sbc_fsync_parent(const char *file)
+{
+	char dir[PATH_MAX], *slash;
+	int fd, ret;
+
+	snprintf(dir, sizeof(dir), "%s", file);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = fsync(fd);
+	close(fd);
+	return ret;
+}
+
+/*
+ * Every setting to @path, durably: a temporary file beside it, written
+ * and fsynced, renamed over it, the folder fsynced; the folder is made
+ * when missing. A power cut leaves the old file or the new one.
+ */
+int sbc_save_file(const char *path)
+{
+	char tmp[PATH_MAX + 8], dir[PATH_MAX], *slash;
+	FILE *f;
+	int ret;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return sbc_fail(SBC_EXIT_USAGE, "save: %s: name too long", path);
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			return sbc_fail(errno == EACCES ? SBC_EXIT_PERM : SBC_EXIT_FAIL,
+					"save: %s: %s", dir, strerror(errno));
+	}
+	f = fopen(tmp, "w");
+	if (!f)
+		return sbc_fail(errno == EACCES ? SBC_EXIT_PERM : SBC_EXIT_FAIL,
+				"save: %s: %s", tmp, strerror(errno));
+	fprintf(f, "# smartbms settings, written by smartbmsctl\n");
+	ret = sbc_dump_settings(f);
+	if (fflush(f) || fsync(fileno(f))) {
+		if (!ret)
+			ret = sbc_fail(SBC_EXIT_FAIL, "save: %s: %s", tmp, strerror(errno));
+	}
+	if (fclose(f) && !ret)
+		ret = sbc_fail(SBC_EXIT_FAIL, "save: %s: %s", tmp, strerror(errno));
+	if (!ret && (rename(tmp, path) || sbc_fsync_parent(path)))
+		ret = sbc_fail(SBC_EXIT_FAIL, "save: %s: %s", path, strerror(errno));
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+/* Where the driver keeps the settings: 1 in its NVMEM cell, else 0. */
+int sbc_settings_in_nvmem(void)
+{
+	char store[SBC_ATTR_MAX];
+
+	/* a driver without settings_store: saved by userspace to be safe */
+	return !sbc_read_attr(SBC_PSY, "settings_store", store, sizeof(store)) &&
+	       !strcmp(store, "nvmem");
+}
+
+/*
+ * BMS-SET-4 after a change: where no NVMEM cell keeps the settings, the
+ * settings file is written before the command returns. The change itself
+ * is in effect either way; a failed save says that it will not survive.
+ */
+int sbc_settings_persist(const char *cmd)
+{
+	int ret;
+
+	if (sbc_settings_in_nvmem())
+		return SBC_EXIT_OK;
+	ret = sbc_save_file(sbc_settings_file());
+	if (ret)
+		sbc_err("%s: applied, but not saved to %s: lost at the next boot",
+			cmd, sbc_settings_file());
+	return ret;
+}
+
 static void save_help(void)
 {
 	printf("Usage: smartbmsctl save FILE\n\n"
@@ -50,19 +151,24 @@ static void restore_help(void)
 	       "file without a setting is an error. When the driver refuses a\n"
 	       "value, what was written before it is rolled back.\n"
 	       "'fuse=unset' leaves the fuse alone (the driver cannot unset it).\n\n"
-	       "  -w, --wait SECONDS   wait up to SECONDS for the BMS to appear\n");
+	       "  -w, --wait SECONDS   wait up to SECONDS for the BMS to appear\n"
+	       "  -b, --boot           at boot: a missing FILE is no error, and\n"
+	       "                       nothing is restored where the driver keeps\n"
+	       "                       the settings in NVMEM (settings_store)\n\n"
+	       "Where no NVMEM cell keeps the settings, the result is saved to\n"
+	       "$SMARTBMS_SETTINGS_FILE (default /var/lib/smartbms/settings.conf)\n"
+	       "before restore returns.\n");
 }
 
 static const struct option sbc_save_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "wait", required_argument, NULL, 'w' },
+	{ "boot", no_argument, NULL, 'b' },
 	{ NULL, 0, NULL, 0 },
 };
 
 int cmd_save(int argc, char **argv, const struct sbc_global *g)
 {
-	char tmp[4096];
-	FILE *f;
 	int opt, ret;
 
 	while ((opt = getopt_long(argc, argv, "h", sbc_save_opts, NULL)) != -1) {
@@ -82,25 +188,7 @@ int cmd_save(int argc, char **argv, const struct sbc_global *g)
 		return ret;
 	if (!strcmp(argv[optind], "-"))
 		return sbc_dump_settings(stdout);
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", argv[optind]) >= sizeof(tmp))
-		return sbc_fail(SBC_EXIT_USAGE, "save: %s: name too long", argv[optind]);
-	f = fopen(tmp, "w");
-	if (!f)
-		return sbc_fail(errno == EACCES ? SBC_EXIT_PERM : SBC_EXIT_FAIL,
-				"save: %s: %s", tmp, strerror(errno));
-	fprintf(f, "# smartbms settings, written by smartbmsctl save\n");
-	ret = sbc_dump_settings(f);
-	if (fflush(f) || fsync(fileno(f))) {
-		if (!ret)
-			ret = sbc_fail(SBC_EXIT_FAIL, "save: %s: %s", tmp, strerror(errno));
-	}
-	fclose(f);
-	if (!ret && rename(tmp, argv[optind]))
-		ret = sbc_fail(SBC_EXIT_FAIL, "save: %s: %s", argv[optind], strerror(errno));
-	if (ret)
-		unlink(tmp);
-	return ret;
+	return sbc_save_file(argv[optind]);
 }
 
 static char *sbc_trim(char *s)
@@ -188,10 +276,13 @@ int cmd_restore(int argc, char **argv, const struct sbc_global *g)
 	unsigned long wait_s = 0;
 	const char *file;
 	FILE *f;
-	int opt, ret = SBC_EXIT_OK;
+	int opt, ret = SBC_EXIT_OK, boot = 0;
 
-	while ((opt = getopt_long(argc, argv, "hw:", sbc_save_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hw:b", sbc_save_opts, NULL)) != -1) {
 		switch (opt) {
+		case 'b':
+			boot = 1;
+			break;
 		case 'h':
 			restore_help();
 			return SBC_EXIT_OK;
@@ -212,6 +303,11 @@ int cmd_restore(int argc, char **argv, const struct sbc_global *g)
 	file = argv[optind];
 
 	f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	if (!f && boot && errno == ENOENT) {
+		printf("restore: no saved settings in %s (first boot): the driver's "
+		       "defaults apply\n", file);
+		return SBC_EXIT_OK;
+	}
 	if (!f)
 		return sbc_fail(errno == EACCES ? SBC_EXIT_PERM : SBC_EXIT_FAIL,
 				"restore: %s: %s", file, strerror(errno));
@@ -289,5 +385,17 @@ int cmd_restore(int argc, char **argv, const struct sbc_global *g)
 	ret = sbc_check_present();
 	if (ret)
 		return ret;
-	return sbc_restore_apply(items, n);
+	/*
+	 * Decided once the driver is bound (settings_store exists with the
+	 * supply): the NVMEM cell, where there is one, is newer than any file.
+	 */
+	if (boot && sbc_settings_in_nvmem()) {
+		printf("restore: the driver keeps the settings in NVMEM: %s not "
+		       "restored\n", file);
+		return SBC_EXIT_OK;
+	}
+	ret = sbc_restore_apply(items, n);
+	if (ret)
+		return ret;
+	return sbc_settings_persist("restore");
 }

@@ -21,7 +21,10 @@ static void set_help(void)
 
 	printf("Usage: smartbmsctl set NAME VALUE\n\n"
 	       "Validate VALUE and write it to the driver (root only).\n"
-	       "Nothing is written when the value is out of range.\n\n"
+	       "Nothing is written when the value is out of range. Where no\n"
+	       "NVMEM cell keeps the settings, they are saved to\n"
+	       "$SMARTBMS_SETTINGS_FILE (default /var/lib/smartbms/settings.conf)\n"
+	       "before set returns.\n\n"
 	       "Settings:\n");
 	for (i = 0; i < sbc_nsettings; i++) {
 		sbc_setting_range(&sbc_settings[i], range, sizeof(range));
@@ -125,7 +128,10 @@ int cmd_set(int argc, char **argv, const struct sbc_global *g)
 	ret = sbc_check_present();
 	if (ret)
 		return ret;
-	return sbc_set_setting(s, argv[optind + 1]);
+	ret = sbc_set_setting(s, argv[optind + 1]);
+	if (ret)
+		return ret;
+	return sbc_settings_persist("set");
 }
 
 int cmd_get(int argc, char **argv, const struct sbc_global *g)

@@ -44,6 +44,8 @@ const char *sbc_sysfs_root(void);
 int sbc_psy_path(char *buf, size_t len, const char *psy, const char *attr);
 /* SBC_EXIT_OK when /sys/class/power_supply/smartbms exists, else prints why */
 int sbc_check_present(void);
+/* the same, silent: 1 when present */
+int sbc_bms_present(void);
 /* 0 or -errno; the value without its trailing newline */
 int sbc_read_attr(const char *psy, const char *attr, char *buf, size_t len);
 int sbc_read_long(const char *psy, const char *attr, long *val);
@@ -124,6 +126,12 @@ void sbc_timestamp(char *buf, size_t len);
 int sbc_get_setting(const struct sbc_setting *s, char *out, size_t len);
 int sbc_set_setting(const struct sbc_setting *s, const char *value);
 int sbc_dump_settings(FILE *f);
+/* BMS-SET-4: the settings file, written durably */
+const char *sbc_settings_file(void);
+int sbc_save_file(const char *path);
+int sbc_settings_in_nvmem(void);
+/* after a change: save the file where no NVMEM cell keeps the settings */
+int sbc_settings_persist(const char *cmd);
 
 /* Commands */
 int cmd_status(int argc, char **argv, const struct sbc_global *g);

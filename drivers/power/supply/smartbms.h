@@ -74,7 +74,7 @@ struct smartbms {
 void smartbms_schedule(struct smartbms *bms, unsigned long delay);
 void smartbms_settings_begin(struct smartbms *bms,
 			     struct smartbms_settings *set);
-int smartbms_settings_commit(struct smartbms *bms,
+int smartbms_settings_commit(struct smartbms *bms, struct device *psy_dev,
 			     const struct smartbms_settings *set, int err,
 			     bool factory_reset);
 

@@ -352,7 +352,29 @@ void smartbms_settings_begin(struct smartbms *bms,
 	mutex_unlock(&bms->lock);
 }
 
-int smartbms_settings_commit(struct smartbms *bms,
+/*
+ * BMS-SET-4: a settings change is announced, so that where no NVMEM cell
+ * keeps the settings userspace saves them at once ("unsaved"), whoever
+ * made the change (smartbmsctl saves by itself; "smartbmsctl log --save"
+ * catches an echo into sysfs). @psy_dev is the supply the change came
+ * through: bms->psy is not set yet while probe registers it.
+ */
+static void smartbms_settings_announce(struct smartbms *bms,
+				       struct device *psy_dev)
+{
+	char event[] = "SMARTBMS_EVENT=settings-changed";
+	char reason[32];
+	char *envp[3];
+
+	envp[0] = event;
+	envp[1] = reason;
+	envp[2] = NULL;
+	snprintf(reason, sizeof(reason), "SMARTBMS_REASON=%s",
+		 bms->settings_cell ? "nvmem" : "unsaved");
+	kobject_uevent_env(&psy_dev->kobj, KOBJ_CHANGE, envp);
+}
+
+int smartbms_settings_commit(struct smartbms *bms, struct device *psy_dev,
 			     const struct smartbms_settings *set, int err,
 			     bool factory_reset)
 {
@@ -383,6 +405,8 @@ int smartbms_settings_commit(struct smartbms *bms,
 	mutex_unlock(&bms->lock);
 out:
 	mutex_unlock(&bms->settings_lock);
+	if (!ret)
+		smartbms_settings_announce(bms, psy_dev);
 	return ret;
 }
 

@@ -130,7 +130,7 @@ static int smartbms_set_property(struct power_supply *psy,
 
 	smartbms_settings_begin(bms, &set);
 	set.charge_limit_mv = val->intval / 1000;
-	return smartbms_settings_commit(bms, &set, 0, false);
+	return smartbms_settings_commit(bms, &psy->dev, &set, 0, false);
 }
 
 static int smartbms_property_is_writeable(struct power_supply *psy,
@@ -301,6 +301,16 @@ static ssize_t inputs_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(inputs);
 
+/* Where the settings are kept: "nvmem", or "none" (userspace saves them). */
+static ssize_t settings_store_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct smartbms *bms = smartbms_from_dev(dev);
+
+	return sysfs_emit(buf, "%s\n", bms->settings_cell ? "nvmem" : "none");
+}
+static DEVICE_ATTR_RO(settings_store);
+
 static ssize_t calibration_store_show(struct device *dev,
 				      struct device_attribute *attr, char *buf)
 {
@@ -386,7 +396,7 @@ static ssize_t smartbms_word_store(struct device *dev,
 
 	smartbms_settings_begin(bms, &set);
 	ret = smartbms_word_set(&set, wa->word, buf);
-	ret = smartbms_settings_commit(bms, &set, ret, false);
+	ret = smartbms_settings_commit(bms, dev, &set, ret, false);
 	return ret ?: len;
 }
 
@@ -424,7 +434,7 @@ static ssize_t fuse_store(struct device *dev, struct device_attribute *attr,
 	/* "unset" is shown, never written: the parser knows only the rows */
 	smartbms_settings_begin(bms, &set);
 	ret = smartbms_parse_fuse(buf, &set.fuse);
-	ret = smartbms_settings_commit(bms, &set, ret, false);
+	ret = smartbms_settings_commit(bms, dev, &set, ret, false);
 	return ret ?: len;
 }
 static DEVICE_ATTR_RW(fuse);
@@ -452,7 +462,7 @@ static ssize_t debounce_ms_store(struct device *dev,
 	/* the range (BMS-IN-1) is the core's to check, with the rest */
 	smartbms_settings_begin(bms, &set);
 	ret = kstrtou32(buf, 10, &set.debounce_ms) ? -EINVAL : 0;
-	ret = smartbms_settings_commit(bms, &set, ret, false);
+	ret = smartbms_settings_commit(bms, dev, &set, ret, false);
 	return ret ?: len;
 }
 static DEVICE_ATTR_RW(debounce_ms);
@@ -495,7 +505,7 @@ static ssize_t factory_reset_store(struct device *dev,
 
 	smartbms_settings_begin(bms, &set);
 	set = bms->defaults;
-	ret = smartbms_settings_commit(bms, &set,
+	ret = smartbms_settings_commit(bms, dev, &set,
 				       sysfs_streq(buf, "1") ? 0 : -EINVAL,
 				       true);
 	return ret ?: len;
@@ -521,6 +531,7 @@ static struct attribute *smartbms_attrs[] = {
 	&dev_attr_sensor_faults.attr,
 	&dev_attr_sensor_implausible.attr,
 	&dev_attr_calibration_store.attr,
+	&dev_attr_settings_store.attr,
 	NULL
 };
 

@@ -8,6 +8,8 @@ TOOL=$(readlink -f "${1:-./smartbmsctl}")
 T=$(mktemp -d "${TMPDIR:-/tmp}/smartbmsctl-test.XXXXXX") || exit 1
 [ -n "$KEEP" ] || trap 'rm -rf "$T"' EXIT INT TERM
 export SMARTBMS_SYSFS="$T/sys"
+# where set/reset/restore save the settings (no NVMEM cell in the fake tree)
+export SMARTBMS_SETTINGS_FILE="$T/var/settings.conf"
 PSY="$T/sys/class/power_supply"
 BMS="$PSY/smartbms"
 ALT="$PSY/smartbms-alternator"
@@ -334,6 +336,38 @@ rm -rf "$BMS"
 expect 3 "reset: no BMS" reset
 make_tree
 
+# ---------------------------------------------------------------- durable settings (BMS-SET-4)
+SF="$SMARTBMS_SETTINGS_FILE"
+make_tree
+rm -rf "$T/var"
+put "$BMS/settings_store" none
+expect 0 "set fuse 2x30 without an NVMEM cell" set fuse 2x30
+has "^fuse=2x30$" "$SF" "set: saved to the settings file before it returns"
+[ ! -e "$SF.tmp" ] && ok "set: no temporary file left" || not_ok "set: $SF.tmp left"
+expect 0 "reset without an NVMEM cell" reset
+has "^fuse=" "$SF" "reset: saved too"
+rm -f "$SF"
+put "$BMS/settings_store" nvmem
+expect 0 "set charge-limit 14.4 with an NVMEM cell" set charge-limit 14.4
+[ ! -e "$SF" ] && ok "set: no settings file where the NVMEM cell keeps them" || not_ok "set: wrote $SF beside the NVMEM cell"
+put "$BMS/settings_store" none
+SMARTBMS_SETTINGS_FILE=/proc/nonexistent/settings.conf run set fuse 2x20
+[ "$rc" = 1 ] && ok "set: a failed save fails (exit $rc)" || not_ok "set: a failed save: exit $rc, want 1"
+has "applied, but not saved" "$ERR" "set: a failed save says the change is not kept"
+file_is "$BMS/fuse" 2x20 "set: the change itself is in effect"
+printf 'fuse=80\nswitch=off\n' > "$T/boot.conf"
+put "$BMS/settings_store" nvmem
+expect 0 "restore --boot where the NVMEM cell keeps the settings" restore --boot "$T/boot.conf"
+has "NVMEM.*not restored" "$OUT" "restore --boot: says why nothing is restored"
+file_is "$BMS/fuse" 2x20 "restore --boot: the NVMEM settings win over the file"
+put "$BMS/settings_store" none
+expect 0 "restore --boot without a saved file (first boot)" restore --boot "$T/none.conf"
+has "first boot" "$OUT" "restore --boot: a missing file is said"
+expect 1 "restore without --boot: a missing file is an error" restore "$T/none.conf"
+expect 0 "restore --boot from the file" restore --boot "$T/boot.conf"
+file_is "$BMS/fuse" 80 "restore --boot: restored where no NVMEM cell keeps them"
+make_tree
+
 # ---------------------------------------------------------------- save/restore
 make_tree
 put "$BMS/fuse" 80
@@ -580,6 +614,37 @@ PY
 		wait $pid
 		hasnt "forged" "$OUT" "log: non-root senders ignored"
 	fi
+	# BMS-SET-4: a change straight through sysfs is saved by log --save
+	rm -rf "$T/var"
+	put "$BMS/settings_store" none
+	put "$BMS/fuse" 2x15
+	"$TOOL" log --count 1 --timeout 5 --save "$T/var/saved.conf" > "$OUT" 2> "$ERR" &
+	pid=$!
+	sleep 0.5
+	send_uevent "$dp|ACTION=change|SUBSYSTEM=power_supply|POWER_SUPPLY_NAME=smartbms|SMARTBMS_EVENT=settings-changed|SMARTBMS_REASON=unsaved"
+	wait $pid
+	has " settings-changed unsaved$" "$OUT" "log: settings-changed is an event"
+	has "^fuse=2x15$" "$T/var/saved.conf" "log --save: a settings change is saved at once"
+	rm -f "$BMS/settings_store"
+	# an overflowing receive buffer: said, and the state read again
+	SMARTBMS_LOG_RCVBUF=1 "$TOOL" log --timeout 3 --save "$T/var/lost.conf" > "$OUT" 2> "$ERR" &
+	pid=$!
+	sleep 0.5
+	kill -STOP $pid
+	pad=$(head -c 600 /dev/zero | tr '\0' x)
+	set --
+	i=0
+	while [ $i -lt 200 ]; do
+		set -- "$@" "$dp|ACTION=change|SUBSYSTEM=power_supply|POWER_SUPPLY_NAME=smartbms|SMARTBMS_EVENT=prealarm-on|SMARTBMS_REASON=atd|PAD=$pad"
+		i=$((i + 1))
+	done
+	send_uevent "$@"
+	set --
+	kill -CONT $pid
+	wait $pid
+	has " events-lost netlink-overflow$" "$OUT" "log: an overflow (ENOBUFS) is said"
+	has " state load_disconnect=1,charge_disconnect=1,prealarm=0,alternator_enable=1,codes=none$" "$OUT" "log: the state is read again after an overflow"
+	has "^fuse=2x15$" "$T/var/lost.conf" "log --save: the settings are saved again after an overflow"
 else
 	skip "log: cannot inject uevents here"
 fi
