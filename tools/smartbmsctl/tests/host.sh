@@ -510,6 +510,16 @@ has "^vcell3 +999000 7$" "$OUT" "show: vcell3"
 has "^ialt +1000000 0$" "$OUT" "show: default channel"
 grep -v '^#' "$OUT" > "$T/cal.txt"
 expect 0 "calibration write --from (show output)" calibration write --from "$T/cal.txt" "$T/cal2.bin"
+# durable like save: the file and its folder fsynced around the rename
+if command -v strace > /dev/null; then
+	strace -f -o "$T/strace" -e trace=fsync,fdatasync,rename,renameat,renameat2 \
+		"$TOOL" calibration write "$T/cal3.bin" > /dev/null 2>&1
+	awk '/fsync\(/ && !r { f = 1 } /rename/ { r = 1 } /fsync\(/ && r { d = 1 } END { exit !(f && r && d) }' "$T/strace" &&
+		ok "calibration write: fsync, rename, folder fsync" ||
+		not_ok "calibration write: not fsynced like save ($(tr '\n' ' ' < "$T/strace" | cut -c1-200))"
+else
+	skip "calibration write fsync: no strace"
+fi
 cmp -s "$C" "$T/cal2.bin" && ok "show/write round trip" || not_ok "show/write round trip differs"
 python3 -c "
 import sys
