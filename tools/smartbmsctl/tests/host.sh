@@ -244,6 +244,25 @@ for bad in 12.99 15.31 15.300001 -14 abc 14. .5 14.4.4 "" 1e1; do
 done
 has "valid range is 13\.0\.\.15\.3 V" "$ERR" "charge-limit error gives the range"
 
+# the core's parsers decide (the driver takes whole millivolts): a value
+# the driver would refuse is refused here, with the reason
+put "$BMS/constant_charge_voltage" 14250000
+expect 5 "set charge-limit 14.2005 refused (not whole millivolts)" set charge-limit 14.2005
+has "whole millivolts" "$ERR" "charge-limit 14.2005: the reason"
+file_is "$BMS/constant_charge_voltage" 14250000 "charge-limit unchanged after 14.2005"
+expect 0 "set charge-limit 14,4V (decimal comma and unit)" set charge-limit 14,4V
+file_is "$BMS/constant_charge_voltage" 14400000 "charge-limit 14,4V written"
+expect 0 "set debounce 20ms (the unit, as V for the charge limit)" set debounce 20ms
+file_is "$BMS/debounce_ms" 20 "debounce 20ms written"
+expect 5 "set debounce 20.5 refused (whole milliseconds)" set debounce 20.5
+has "whole milliseconds" "$ERR" "debounce 20.5: the reason"
+expect 0 "set poll-interval 200ms" set poll-interval 200ms
+file_is "$BMS/poll_interval_ms" 200 "poll-interval 200ms written"
+put "$BMS/poll_interval_ms" 100
+put "$BMS/constant_charge_voltage" 14250000
+run set --help
+has "validated by the kernel core" "$OUT" "set --help: the core's parsers decide"
+
 expect 0 "set prealarm intermittent" set prealarm intermittent
 file_is "$BMS/prealarm_signal" intermittent "prealarm signal written"
 expect 5 "set prealarm bogus" set prealarm sometimes
