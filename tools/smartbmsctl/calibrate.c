@@ -306,27 +306,6 @@ static int sbc_mkdirs(char *path)
 	return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
 }
 
-static int sbc_fsync_dir(const char *file)
-{
-	char dir[PATH_MAX], *slash;
-	int fd, ret;
-
-	snprintf(dir, sizeof(dir), "%s", file);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (fd < 0)
-		return -errno;
-	ret = fsync(fd) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 /*
  * Put the blob in use and keep it: the firmware file's new version is
  * written and fsynced first, the driver takes the blob (or refuses it,
@@ -382,7 +361,7 @@ static int sbc_cal_install(const unsigned char *blob)
 		return sbc_write_error("calibrate: the driver's calibration", ret);
 	}
 	if (to_file) {
-		if (rename(tmp, file) || sbc_fsync_dir(file)) {
+		if (rename(tmp, file) || sbc_fsync_parent(file)) {
 			ret = sbc_fail(SBC_EXIT_FAIL, "calibrate: %s: %s: the driver uses the "
 				       "new trim, but it is lost at the next boot", file,
 				       strerror(errno));

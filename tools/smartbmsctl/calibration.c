@@ -202,9 +202,11 @@ static int sbc_cal_write(int argc, char **argv)
 	if (!f)
 		return sbc_fail(errno == EACCES ? SBC_EXIT_PERM : SBC_EXIT_FAIL,
 				"calibration: %s: %s", tmp, strerror(errno));
-	ret = fwrite(blob, 1, sizeof(blob), f) != sizeof(blob) || fflush(f);
+	/* durable like save: the file, then the folder after the rename */
+	ret = fwrite(blob, 1, sizeof(blob), f) != sizeof(blob) || fflush(f) ||
+	      fsync(fileno(f));
 	ret |= fclose(f);
-	if (ret || rename(tmp, argv[optind])) {
+	if (ret || rename(tmp, argv[optind]) || sbc_fsync_parent(argv[optind])) {
 		ret = sbc_fail(SBC_EXIT_FAIL, "calibration: %s: %s", argv[optind],
 			       strerror(errno));
 		unlink(tmp);

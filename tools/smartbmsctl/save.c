@@ -46,28 +46,6 @@ const char *sbc_settings_file(void)
 	return f && *f ? f : "/var/lib/smartbms/settings.conf";
 }
 
-/* fsync the folder of @file, so that a rename in it is durable */
-static int sbc_fsync_parent(const char *file)
-{
-	char dir[PATH_MAX], *slash;
-	int fd, ret;
-
-	snprintf(dir, sizeof(dir), "%s", file);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = fsync(fd);
-	close(fd);
-	return ret;
-}
-
 /*
  * Every setting to @path, durably: a temporary file beside it, written
  * and fsynced, renamed over it, the folder fsynced; the folder is made

@@ -46,6 +46,8 @@ int sbc_psy_path(char *buf, size_t len, const char *psy, const char *attr);
 int sbc_check_present(void);
 /* the same, silent: 1 when present */
 int sbc_bms_present(void);
+/* fsync the folder @path is in (a rename there is then durable); 0 or -1 */
+int sbc_fsync_parent(const char *path);
 /* 0 or -errno; the value without its trailing newline */
 int sbc_read_attr(const char *psy, const char *attr, char *buf, size_t len);
 int sbc_read_long(const char *psy, const char *attr, long *val);
