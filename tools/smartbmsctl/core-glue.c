@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smartbmsctl: the kernel core's calibration parser, built against the
- * userspace shim (tools/testing/host/include) so driver and tool share one
- * parser. Only this file sees the kernel headers.
+ * smartbmsctl: the kernel core's calibration parser and settings
+ * parsers, built against the userspace shim (tools/testing/host/include)
+ * so driver and tool share one parser and one set of limits. Only this
+ * file sees the kernel headers.
  */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "smartbms_core.h"
 #include "cal.h"
 
@@ -28,6 +33,98 @@ int sbc_cal_parse(const unsigned char *data, size_t len, struct sbc_cal *cal)
 const char *sbc_cal_parser_name(void)
 {
 	return "core";
+}
+
+/* whole units (ms) through the core's decimal parser; 0, or 1 with why */
+static int sbc_core_whole(const char *in, s32 *v, char *why, size_t wlen,
+			  const char *unit)
+{
+	if (smartbms_parse_milli(in, -INT32_MAX, INT32_MAX, v) || *v % 1000) {
+		snprintf(why, wlen, "whole %s only", unit);
+		return 1;
+	}
+	*v /= 1000;
+	return 0;
+}
+
+static int sbc_core_word(const char *name)
+{
+	static const struct {
+		const char *name;
+		enum smartbms_word word;
+	} words[] = {
+		{ "prealarm", SMARTBMS_WORD_PREALARM_SIGNAL },
+		{ "prealarm-usage", SMARTBMS_WORD_PREALARM_USAGE },
+		{ "remote-function", SMARTBMS_WORD_REMOTE_FN },
+		{ "switch", SMARTBMS_WORD_SWITCH },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(name, words[i].name))
+			return words[i].word;
+	return -1;
+}
+
+/* 1, with the reason in @why */
+static int sbc_core_refuse(char *why, size_t wlen, const char *reason)
+{
+	snprintf(why, wlen, "%s", reason);
+	return 1;
+}
+
+/*
+ * A setting as the driver will take it, decided by the core's parsers and
+ * limits (smartbms_codec.c): 0 with the sysfs form in @out, 1 refused with
+ * the reason in @why, -1 when @name is none of these settings. @in is
+ * already normalised (unit suffix off, decimal point).
+ */
+int sbc_core_setting(const char *name, const char *in, char *out, size_t len,
+		     char *why, size_t wlen)
+{
+	struct smartbms_settings set;
+	enum smartbms_fuse fuse;
+	int word = sbc_core_word(name);
+	s32 v;
+
+	smartbms_settings_default(&set);
+	if (!strcmp(name, "fuse")) {
+		if (smartbms_parse_fuse(in, &fuse))
+			return sbc_core_refuse(why, wlen, "not a fuse row");
+		snprintf(out, len, "%s", smartbms_fuse_name(fuse));
+		return 0;
+	}
+	if (word >= 0) {
+		if (smartbms_word_set(&set, word, in))
+			return sbc_core_refuse(why, wlen, "not a value of this setting");
+		snprintf(out, len, "%s", smartbms_word_get(&set, word));
+		return 0;
+	}
+	if (!strcmp(name, "charge-limit")) {
+		if (smartbms_parse_milli(in, -INT32_MAX, INT32_MAX, &v))
+			return sbc_core_refuse(why, wlen, "a number of volts with at most "
+					       "3 decimals: the driver takes whole "
+					       "millivolts");
+		set.charge_limit_mv = v;
+		if (!smartbms_settings_valid(&set))
+			return sbc_core_refuse(why, wlen, "outside the core's limits");
+		snprintf(out, len, "%ld", (long)v * 1000);
+		return 0;
+	}
+	if (!strcmp(name, "debounce") || !strcmp(name, "poll-interval")) {
+		int poll = name[0] == 'p';
+
+		if (sbc_core_whole(in, &v, why, wlen, "milliseconds"))
+			return 1;
+		set.debounce_ms = (u32)v;
+		if (v < 0 || (poll ? v < SMARTBMS_POLL_MIN_MS || v > SMARTBMS_POLL_MAX_MS :
+			      !smartbms_settings_valid(&set)))
+			return sbc_core_refuse(why, wlen, poll ? "outside the driver's limits" :
+					       "outside the core's limits");
+		snprintf(out, len, "%ld", (long)v);
+		return 0;
+	}
+	return -1;
 }
 
 #ifdef SBC_CORE_PROBE

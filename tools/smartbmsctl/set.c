@@ -33,6 +33,14 @@ static void set_help(void)
 		       sbc_settings[i].def ? ", default " : "",
 		       sbc_settings[i].def ? sbc_settings[i].def : "");
 	}
+	printf("\nNumbers take a decimal point or comma and the unit (14.4, 14,4V;\n"
+	       "20, 20ms; 2x7.5, 2X7,5A).\n");
+	if (!strcmp(sbc_settings_parser_name(), "core"))
+		printf("Values are validated by the kernel core's own parsers and\n"
+		       "limits (smartbms_codec.c): what passes here, the driver takes.\n");
+	else
+		printf("Values are validated by the tool's own tables (built without\n"
+		       "the kernel core).\n");
 	printf("\nExamples: set fuse 2x7.5; set charge-limit 14.4; "
 	       "set prealarm intermittent\n");
 }

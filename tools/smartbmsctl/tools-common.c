@@ -357,64 +357,88 @@ void sbc_setting_range(const struct sbc_setting *s, char *out, size_t len)
 	}
 }
 
-int sbc_setting_parse(const struct sbc_setting *s, const char *in,
-		      char *out, size_t len)
+const char *sbc_settings_parser_name(void)
 {
-	char range[160], buf[32];
+#ifdef SBC_USE_CORE
+	return "core";
+#else
+	return "tool";
+#endif
+}
+
+/*
+ * The forms people type, the same for every number: a decimal comma for
+ * a point, the setting's unit after the number ("V", "ms", "A" on a fuse)
+ * and, on a fuse, "X" for "x". 0, or -1 when nothing is left.
+ */
+static int sbc_setting_normalise(const struct sbc_setting *s, const char *in,
+				 char *buf, size_t len)
+{
+	static const char * const units[] = {
+		[SBC_KIND_FUSE] = "A", [SBC_KIND_VOLT] = "V", [SBC_KIND_UINT] = "ms",
+	};
+	const char *unit = s->kind == SBC_KIND_ENUM ? NULL : units[s->kind];
+	size_t n = strlen(in), u = unit ? strlen(unit) : 0, i;
+
+	if (!n || n >= len)
+		return -1;
+	for (i = 0; i <= n; i++)
+		buf[i] = s->kind == SBC_KIND_ENUM ? in[i] : in[i] == ',' ? '.' :
+			 s->kind == SBC_KIND_FUSE && in[i] == 'X' ? 'x' : in[i];
+	if (u && n > u && !strcasecmp(buf + n - u, unit))
+		buf[n - u] = '\0';
+	return 0;
+}
+
+/* The tool's own checks, where the core is not built in (SMARTBMS_CORE=0). */
+static int sbc_setting_local(const struct sbc_setting *s, const char *buf,
+			     char *out, size_t len)
+{
 	unsigned long u;
 	unsigned int i;
 	long uv;
-	size_t n;
 
-	sbc_setting_range(s, range, sizeof(range));
 	switch (s->kind) {
 	case SBC_KIND_ENUM:
-		for (i = 0; s->values[i]; i++) {
-			if (!strcmp(in, s->values[i])) {
-				snprintf(out, len, "%s", s->values[i]);
-				return 0;
-			}
-		}
-		break;
+		for (i = 0; s->values[i]; i++)
+			if (!strcmp(buf, s->values[i]))
+				return snprintf(out, len, "%s", buf), 0;
+		return -1;
 	case SBC_KIND_FUSE:
-		/* accept "2X7.5", "2x7,5" and a trailing "A" as typed from the fuse */
-		n = strlen(in);
-		if (n == 0 || n >= sizeof(buf))
-			break;
-		for (i = 0; i <= n; i++) {
-			char c = in[i];
-
-			buf[i] = c == 'X' ? 'x' : c == ',' ? '.' : c;
-		}
-		if (n > 1 && (buf[n - 1] == 'A' || buf[n - 1] == 'a'))
-			buf[n - 1] = '\0';
-		if (sbc_fuse_find(buf)) {
-			snprintf(out, len, "%s", buf);
-			return 0;
-		}
-		break;
+		return sbc_fuse_find(buf) ? (snprintf(out, len, "%s", buf), 0) : -1;
 	case SBC_KIND_VOLT:
-		n = strlen(in);
-		if (n == 0 || n >= sizeof(buf))
-			break;
-		memcpy(buf, in, n + 1);
-		if (n > 1 && (buf[n - 1] == 'V' || buf[n - 1] == 'v'))
-			buf[n - 1] = '\0';
-		for (i = 0; buf[i]; i++)
-			if (buf[i] == ',')
-				buf[i] = '.';
-		if (sbc_parse_fixed(buf, 1000000, &uv) || uv < s->min || uv > s->max)
-			break;
-		snprintf(out, len, "%ld", uv);
-		return 0;
+		/* the driver takes whole millivolts */
+		if (sbc_parse_fixed(buf, 1000000, &uv) || uv % 1000 || uv < s->min ||
+		    uv > s->max)
+			return -1;
+		return snprintf(out, len, "%ld", uv), 0;
 	case SBC_KIND_UINT:
-		if (sbc_parse_uint(in, (unsigned long)s->max, &u) ||
+		if (sbc_parse_uint(buf, (unsigned long)s->max, &u) ||
 		    u < (unsigned long)s->min)
-			break;
-		snprintf(out, len, "%lu", u);
-		return 0;
+			return -1;
+		return snprintf(out, len, "%lu", u), 0;
 	}
-	return sbc_fail(SBC_EXIT_RANGE, "%s: invalid value '%s': %s %s", s->name, in,
+	return -1;
+}
+
+int sbc_setting_parse(const struct sbc_setting *s, const char *in,
+		      char *out, size_t len)
+{
+	char range[160], buf[32], why[128] = "";
+	int ret = -1;
+
+	sbc_setting_range(s, range, sizeof(range));
+	if (!sbc_setting_normalise(s, in, buf, sizeof(buf))) {
+#ifdef SBC_USE_CORE
+		ret = sbc_core_setting(s->name, buf, out, len, why, sizeof(why));
+		if (ret < 0)
+#endif
+			ret = sbc_setting_local(s, buf, out, len) ? 1 : 0;
+	}
+	if (!ret)
+		return 0;
+	return sbc_fail(SBC_EXIT_RANGE, "%s: invalid value '%s'%s%s: %s %s", s->name, in,
+			*why ? ": " : "", why,
 			s->kind == SBC_KIND_ENUM || s->kind == SBC_KIND_FUSE ?
 			"must be" : "valid range is", range);
 }

@@ -86,6 +86,13 @@ int sbc_setting_parse(const struct sbc_setting *s, const char *in,
 /* sysfs form to user form; 0 or SBC_EXIT_FAIL when unparsable */
 int sbc_setting_format(const struct sbc_setting *s, const char *sysval,
 		       char *out, size_t len);
+#ifdef SBC_USE_CORE
+/* core-glue.c: the core's parsers decide; 0 ok, 1 refused (@why), -1 n/a */
+int sbc_core_setting(const char *name, const char *in, char *out, size_t len,
+		     char *why, size_t wlen);
+#endif
+/* "core" or "tool": whose parsers and limits validate the settings */
+const char *sbc_settings_parser_name(void);
 /* "one of: a b c" / "13.0..15.3 V" */
 void sbc_setting_range(const struct sbc_setting *s, char *out, size_t len);
 

@@ -18,10 +18,6 @@
 
 #include "smartbms_core.h"
 
-#define SMARTBMS_POLL_DEFAULT_MS	100
-#define SMARTBMS_POLL_MIN_MS		10
-#define SMARTBMS_POLL_MAX_MS		10000
-
 struct gpio_desc;
 struct iio_channel;
 struct iio_dev;

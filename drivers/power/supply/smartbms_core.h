@@ -163,6 +163,10 @@ struct smartbms_result {
 #define SMARTBMS_CHARGE_LIMIT_DEF_MV	14200
 #define SMARTBMS_DEBOUNCE_MAX_MS	1000
 #define SMARTBMS_DEBOUNCE_DEF_MS	20
+/* The driver's sampling period (poll_interval_ms), not a core setting. */
+#define SMARTBMS_POLL_DEFAULT_MS	100
+#define SMARTBMS_POLL_MIN_MS		10
+#define SMARTBMS_POLL_MAX_MS		10000
 
 /* "No time recorded" / "nothing pending" for every *_ms field. */
 #define SMARTBMS_NEVER			U64_MAX

@@ -144,6 +144,12 @@ is "$BMS/constant_charge_voltage" 14400000 "charge-limit in microvolts"
 run get charge-limit
 is "$OUT" 14.4 "get charge-limit"
 expect 5 "set charge-limit 15.4 refused" set charge-limit 15.4
+# the core's parser decides in the tool as in the driver: no "kernel refused"
+expect 5 "set charge-limit 14.2005 refused by the tool, with its reason" set charge-limit 14.2005
+has "whole millivolts" "$ERR" "set charge-limit 14.2005: the reason"
+is "$BMS/constant_charge_voltage" 14400000 "charge-limit unchanged after 14.2005"
+expect 0 "set debounce 20ms" set debounce 20ms
+is "$BMS/debounce_ms" 20 "debounce 20ms taken by the driver"
 is "$BMS/constant_charge_voltage" 14400000 "charge-limit unchanged"
 has "13\.0\.\.15\.3 V" "$ERR" "range in the error"
 expect 6 "unknown setting" set colour red
