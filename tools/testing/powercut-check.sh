@@ -51,7 +51,7 @@ echo b > /proc/sysrq-trigger
 sleep 5
 echo powercut: still running after the cut"
 	boot cut$1
-	if tr -d '\r' < "$work/cut$1.log" | grep -aq '^POWERCUT-NOW' &&
+	if tr -d '\r' < "$work/cut$1.log" | grep -aq 'POWERCUT-NOW' &&
 	   ! grep -aq 'SMARTBMS-EXIT=' "$work/cut$1.log"; then
 		pass "cycle $1: $2, then the power cut (no shutdown)"
 	else
@@ -60,7 +60,7 @@ echo powercut: still running after the cut"
 		return
 	fi
 	job check$1 "echo \"# saved: \$(tr '\n' ' ' < $FILE 2>/dev/null)\"
-[ -f $FILE ] && smartbmsctl restore --wait 10 $FILE
+smartbmsctl restore --boot --wait 10 $FILE	# as smartbms-restore.service
 echo \"POWERCUT-VALUE=\$(attr $4)\""
 	boot check$1
 	got=$(tr -d '\r' < "$work/check$1.log" | grep -a -o 'POWERCUT-VALUE=.*' | tail -n 1 | cut -d= -f2)
