@@ -144,14 +144,14 @@ is "$BMS/constant_charge_voltage" 14400000 "charge-limit in microvolts"
 run get charge-limit
 is "$OUT" 14.4 "get charge-limit"
 expect 5 "set charge-limit 15.4 refused" set charge-limit 15.4
+is "$BMS/constant_charge_voltage" 14400000 "charge-limit unchanged"
+has "13\.0\.\.15\.3 V" "$ERR" "range in the error"
 # the core's parser decides in the tool as in the driver: no "kernel refused"
 expect 5 "set charge-limit 14.2005 refused by the tool, with its reason" set charge-limit 14.2005
 has "whole millivolts" "$ERR" "set charge-limit 14.2005: the reason"
 is "$BMS/constant_charge_voltage" 14400000 "charge-limit unchanged after 14.2005"
 expect 0 "set debounce 20ms" set debounce 20ms
 is "$BMS/debounce_ms" 20 "debounce 20ms taken by the driver"
-is "$BMS/constant_charge_voltage" 14400000 "charge-limit unchanged"
-has "13\.0\.\.15\.3 V" "$ERR" "range in the error"
 expect 6 "unknown setting" set colour red
 expect 2 "missing value" set fuse
 expect 0 "set prealarm intermittent" set prealarm intermittent
@@ -163,7 +163,8 @@ is "$BMS/debounce_ms" 50 "debounce_ms"
 
 # ---- software switch as a system switch, and the event log
 expect 0 "set remote-function system" set remote-function system
-smartbmsctl log --count 1 --timeout 10 > "$T/log" 2> "$T/logerr" &
+# the switch change sends settings-changed first, then the output's event
+smartbmsctl log --count 2 --timeout 10 > "$T/log" 2> "$T/logerr" &
 logpid=$!
 usleep 300000
 expect 0 "set switch off" set switch off
@@ -173,7 +174,8 @@ wait_for '[ "$(attr load_disconnect)" = 0 ]' || true
 is "$BMS/load_disconnect" 0 "system off drops Load Disconnect"
 wait "$logpid"
 lrc=$?
-[ $lrc = 0 ] && ok "log --count 1 exits 0" || not_ok "log --count 1 exits 0 (exit $lrc)"
+[ $lrc = 0 ] && ok "log --count 2 exits 0" || not_ok "log --count 2 exits 0 (exit $lrc)"
+has "^[0-9-]+ [0-9:]+ settings-changed nvmem$" "$T/log" "log: the settings change (kept in NVMEM)"
 has "^[0-9-]+ [0-9:]+ [a-z-]+ remote$" "$T/log" "log: event with reason remote"
 expect 0 "set switch on" set switch on
 wait_for '[ "$(attr load_disconnect)" = 1 ]' || true
@@ -334,7 +336,7 @@ if busybox syslogd --help 2>&1 | grep -q -- '-O'; then
 	syslogd_pid=$!
 	usleep 300000
 	smartbmsctl set remote-function system > /dev/null 2>&1
-	smartbmsctl log --syslog --count 1 --timeout 10 &
+	smartbmsctl log --syslog --count 2 --timeout 10 &
 	logpid=$!
 	usleep 300000
 	smartbmsctl set switch off
