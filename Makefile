@@ -26,7 +26,7 @@ export LINUX
 endif
 
 .PHONY: all modules kernel check check-host check-build check-kunit check-vm \
-	check-stock check-dkms check-dt check-arm64 check-stress check-intree demo vm-run lint modules-stock bench \
+	check-stock check-dkms check-dt check-arm64 check-stress check-intree check-deb demo vm-run lint modules-stock bench \
 	bench-core tools clean
 
 all: modules tools
@@ -45,7 +45,7 @@ check:
 	@$(TESTING)/check.sh all
 
 # check-STAGE (both kernel versions, or LINUX's) and check-STAGE-VERSION
-check-host check-build check-kunit check-vm check-stock check-dkms check-dt check-arm64 check-stress check-intree:
+check-host check-build check-kunit check-vm check-stock check-dkms check-dt check-arm64 check-stress check-intree check-deb:
 	@$(TESTING)/check.sh $(@:check-%=%)
 
 check-%-6.1 check-%-6.12:

@@ -209,6 +209,9 @@ unset LINUX
 for v in $versions; do
 	case "$v" in 6.1|6.12) ;; *) echo "check: unknown LINUX='$v' (6.1|6.12)" >&2; exit 2 ;; esac
 done
+# the Debian packages, built and installed into a fresh debootstrap chroot
+deb() { "$here/deb-check.sh"; }
+
 kstages="build kunit vm arm64 stress stock dkms intree"
 
 # Side by side: most of a run is guests whose kselftests wait in real
@@ -224,7 +227,7 @@ chains_all=(
 	"arm64-6.12"
 	"build-6.1 kunit-6.1 vm-6.1"
 	"arm64-6.1 stress-6.1"
-	"stock-6.12 dkms-6.12 intree-6.12 stock-6.1 dkms-6.1 intree-6.1 dt"
+	"stock-6.12 dkms-6.12 intree-6.12 stock-6.1 dkms-6.1 intree-6.1 dt deb"
 )
 what=${1:-all}
 chains=()
@@ -238,13 +241,13 @@ all)
 		done
 		[ -z "$keep" ] || chains+=("${keep# }")
 	done ;;
-host|dt|*-6.1|*-6.12) chains=("$what") ;;
+host|dt|deb|*-6.1|*-6.12) chains=("$what") ;;
 *) for v in $versions; do chains+=("$what-$v"); done ;;
 esac
 for c in "${chains[@]}"; do
 	for s in $c; do
 		case "$s" in
-		host|dt) ;;
+		host|dt|deb) ;;
 		*-6.1|*-6.12) case " $kstages " in *" ${s%-6.*} "*) ;; *) echo "check: unknown stage '$s'" >&2; exit 2 ;; esac ;;
 		*) echo "check: unknown stage '$s'" >&2; exit 2 ;;
 		esac
