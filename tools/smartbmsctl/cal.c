@@ -12,6 +12,16 @@ const char * const sbc_cal_chan_names[SBC_CAL_NCHAN] = {
 	"vcell0", "vcell1", "vcell2", "vcell3",
 };
 
+int sbc_cal_chan_index(const char *name)
+{
+	int i;
+
+	for (i = 0; i < SBC_CAL_NCHAN; i++)
+		if (!strcmp(name, sbc_cal_chan_names[i]))
+			return i;
+	return -1;
+}
+
 /* CRC-32, IEEE 802.3 / zlib: reflected 0xEDB88320, init and xorout ~0 */
 unsigned int sbc_crc32(const unsigned char *p, size_t len)
 {

@@ -21,6 +21,8 @@ struct sbc_cal {
 
 /* channel order of enum smartbms_chan */
 extern const char * const sbc_cal_chan_names[SBC_CAL_NCHAN];
+/* "vbat" -> 0, ...; -1 for no channel of that name */
+int sbc_cal_chan_index(const char *name);
 
 unsigned int sbc_crc32(const unsigned char *p, size_t len);
 /*

@@ -55,16 +55,6 @@ static void calibrate_help(void)
 	       "Channels: vbat vstart ialt temp vref tbat vcell0 vcell1 vcell2 vcell3\n");
 }
 
-static int sbc_chan_index(const char *name)
-{
-	int i;
-
-	for (i = 0; i < SBC_CAL_NCHAN; i++)
-		if (!strcmp(name, sbc_cal_chan_names[i]))
-			return i;
-	return -1;
-}
-
 /* "13.2" -> 13200: a plain decimal number, at most 3 decimals */
 static int sbc_parse_milli(const char *s, long long *out)
 {
@@ -438,7 +428,7 @@ int cmd_calibrate(int argc, char **argv, const struct sbc_global *g)
 	}
 	if (argc - optind != 2)
 		return sbc_usage_error("calibrate", "expected CHANNEL MEASURED");
-	ch = sbc_chan_index(argv[optind]);
+	ch = sbc_cal_chan_index(argv[optind]);
 	if (ch < 0)
 		return sbc_fail(SBC_EXIT_RANGE, "calibrate: unknown channel '%s' "
 				"(vbat vstart ialt temp vref tbat vcell0..vcell3)",

@@ -29,16 +29,6 @@ static void cal_help(void)
 	       "verify exits 0 when the blob is valid, 8 when it is not.\n");
 }
 
-static int sbc_cal_chan(const char *name)
-{
-	int i;
-
-	for (i = 0; i < SBC_CAL_NCHAN; i++)
-		if (!strcmp(name, sbc_cal_chan_names[i]))
-			return i;
-	return -1;
-}
-
 static int sbc_s32(const char *s, int *out)
 {
 	char *end;
@@ -64,7 +54,7 @@ static int sbc_cal_assign(struct sbc_cal *cal, char *spec, const char *where)
 	if (!off || strtok_r(NULL, " \t\n", &save))
 		return sbc_fail(SBC_EXIT_BADDATA, "calibration: %s: expected "
 				"CHAN GAIN OFFSET", where);
-	i = sbc_cal_chan(chan);
+	i = sbc_cal_chan_index(chan);
 	if (i < 0)
 		return sbc_fail(SBC_EXIT_RANGE, "calibration: %s: unknown channel '%s' "
 				"(vbat vstart ialt temp vref tbat vcell0..vcell3)",

@@ -62,17 +62,7 @@ host_mirror() {
 	echo "${uri:-$2}"
 }
 
-# Copy the tree's files (tracked and new, not ignored), as dkms-check.sh does.
-stage_source() {
-	mkdir -p "$1"
-	if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
-		(cd "$top" && git ls-files -z -c -o --exclude-standard |
-			xargs -0 -r sh -c 'for f; do [ -f "$f" ] && printf "%s\0" "$f"; done' _ |
-			tar --null -T - -cf -) | tar -C "$1" -xf -
-	else
-		tar -C "$top" --exclude=.git --exclude=./build -cf - . | tar -C "$1" -xf -
-	fi
-}
+. "$here/stage-source.sh"
 
 # as_user CMD...: unprivileged when run as root (setpriv), else as is
 as_user() {

@@ -18,24 +18,7 @@ top=$(cd "$here/../.." && pwd)
 work=$(mktemp -d)
 linux=${LINUX:-6.12}
 
-
-
-
-
-
-# Copy the tree's files (tracked and new, not ignored) to the DKMS source.
-stage_source() {
-	local dst=$1
-	rm -rf "$dst"
-	mkdir -p "$dst"
-	if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
-		(cd "$top" && git ls-files -z -c -o --exclude-standard |
-			xargs -0 -r sh -c 'for f; do [ -f "$f" ] && printf "%s\0" "$f"; done' _ |
-			tar --null -T - -cf -) | tar -C "$dst" -xf -
-	else
-		tar -C "$top" --exclude=.git --exclude=./build -cf - . | tar -C "$dst" -xf -
-	fi
-}
+. "$here/stage-source.sh"
 
 cleanup() {
 	if [ -n "${ver:-}" ]; then
@@ -74,6 +57,7 @@ ok "dkms.conf: smartbms/$ver"
 
 # A leftover of an earlier run would make "dkms add" fail.
 dkms remove "smartbms/$ver" --all >/dev/null 2>&1
+rm -rf "/usr/src/smartbms-$ver"
 stage_source "/usr/src/smartbms-$ver"
 
 check "dkms add smartbms/$ver" dkms add "smartbms/$ver" || finish
