@@ -248,6 +248,11 @@ for d in "$top"/dts/*.dtso; do
 	n=$(dtc -q -I dtb -O dts "$root$o" 2>/dev/null | grep -c 'compatible = "smartbms,bms"')
 	okif "overlay $o installed (dtc decodes it)" [ "$n" = 1 ]
 done
+# the read-only board check: installed, and it skips where no BMS is bound
+bt=/usr/share/smartbms/selftests/smartbms_board.sh
+in_root sh "$bt" > /dev/null 2>&1
+rc=$?
+okif "$bt installed, skips without a BMS (exit $rc, want 4)" [ $rc = 4 ]
 for r in "$top"/tools/udev/*.rules; do
 	[ -f "$r" ] || { echo "# no tools/udev/*.rules in the tree"; break; }
 	okif "udev rules /lib/udev/rules.d/${r##*/}" [ -f "$root/lib/udev/rules.d/${r##*/}" ]
