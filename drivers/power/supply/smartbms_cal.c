@@ -31,18 +31,6 @@ static void smartbms_cal_identity(struct smartbms_calibration *cal)
 	}
 }
 
-/* The blob from the NVMEM cell, or NULL with the reason in *err. */
-static u8 *smartbms_cal_read_cell(struct smartbms *bms, size_t *len, int *err)
-{
-	u8 *buf = nvmem_cell_read(bms->cal_cell, len);
-
-	if (IS_ERR(buf)) {
-		*err = PTR_ERR(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 /*
  * At probe, before the work runs: the cell if the board has one, else the
  * firmware file. Uncalibrated readings are still shown; E-B30 holds the
@@ -73,10 +61,10 @@ int smartbms_cal_load(struct smartbms *bms)
 	}
 
 	if (bms->cal_cell) {
-		buf = smartbms_cal_read_cell(bms, &len, &ret);
-		if (!buf) {
-			dev_err(dev, "calibration cell unreadable (%d): E-B30, outputs held off\n",
-				ret);
+		buf = nvmem_cell_read(bms->cal_cell, &len);
+		if (IS_ERR(buf)) {
+			dev_err(dev, "calibration cell unreadable (%ld): E-B30, outputs held off\n",
+				PTR_ERR(buf));
 			return 0;
 		}
 		if (len != SMARTBMS_CAL_BLOB_SIZE) {
