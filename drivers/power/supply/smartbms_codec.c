@@ -269,7 +269,6 @@ bool smartbms_mon_settings_valid(const struct smartbms_mon_settings *m)
 }
 EXPORT_SYMBOL_NS_GPL(smartbms_mon_settings_valid, SMARTBMS);
 
-
 /* BMS-SET-1: every field in range. */
 bool smartbms_settings_valid(const struct smartbms_settings *set)
 {

@@ -115,7 +115,7 @@ static void smartbms_mon_restore_blob(struct smartbms *bms, const u8 *buf,
 	struct smartbms_soc_saved sv;
 	int ret;
 
-	if (memchr_inv(buf, 0xff, len) == NULL) {
+	if (!memchr_inv(buf, 0xff, len)) {
 		dev_info(bms->dev, "no saved state of charge: unknown until the first full charge\n");
 		return;
 	}
