@@ -456,6 +456,56 @@ static void smartbms_test_mon_settings(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(&back.mon, &set.mon, sizeof(set.mon)), 0);
 }
 
+/* ---- BMS-MON-4: what status and capacity level say ---- */
+
+static void smartbms_test_mon_report(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_mon_rig(test, 100);
+	struct smartbms_report rep;
+
+	g->s.ibat_ma = 150;
+	smartbms_rig_step(g, 0);
+	smartbms_core_report(&g->c, &g->r, &rep);
+	KUNIT_EXPECT_EQ(test, rep.status, SMARTBMS_STATUS_CHARGING);
+	/* unknown: the level follows the alarms only */
+	KUNIT_EXPECT_EQ(test, rep.level, SMARTBMS_LEVEL_NORMAL);
+	g->s.ibat_ma = -150;
+	smartbms_rig_step(g, 100);
+	smartbms_core_report(&g->c, &g->r, &rep);
+	KUNIT_EXPECT_EQ(test, rep.status, SMARTBMS_STATUS_DISCHARGING);
+	g->s.ibat_ma = 100;
+	smartbms_rig_step(g, 200);
+	smartbms_core_report(&g->c, &g->r, &rep);
+	KUNIT_EXPECT_EQ(test, rep.status, SMARTBMS_STATUS_NOT_CHARGING);
+
+	/* 9.9 %: critical; 19.9 %: low; 20 %: normal */
+	KUNIT_ASSERT_EQ(test, smartbms_mon_restore(&g->c, 9900, false), 0);
+	smartbms_rig_step(g, 300);
+	smartbms_core_report(&g->c, &g->r, &rep);
+	KUNIT_EXPECT_EQ(test, rep.level, SMARTBMS_LEVEL_CRITICAL);
+	g->c.mon.charge_uas = 19900 * T_UAS_PER_MAH;
+	smartbms_rig_step(g, 400);
+	smartbms_core_report(&g->c, &g->r, &rep);
+	KUNIT_EXPECT_EQ(test, rep.level, SMARTBMS_LEVEL_LOW);
+	g->c.mon.charge_uas = 20000 * T_UAS_PER_MAH;
+	smartbms_rig_step(g, 500);
+	smartbms_core_report(&g->c, &g->r, &rep);
+	KUNIT_EXPECT_EQ(test, rep.level, SMARTBMS_LEVEL_NORMAL);
+
+	/* full at a synchronised 100 % at rest, unless charging is not allowed */
+	g->c.mon.charge_uas = T_CAP_MAH * T_UAS_PER_MAH;
+	g->c.mon.sync = SMARTBMS_MON_SYNCED;
+	smartbms_rig_step(g, 600);
+	smartbms_core_report(&g->c, &g->r, &rep);
+	KUNIT_EXPECT_EQ(test, rep.status, SMARTBMS_STATUS_FULL);
+	KUNIT_EXPECT_EQ(test, rep.level, SMARTBMS_LEVEL_FULL);
+	g->s.in[SMARTBMS_IN_ATC] = false;
+	smartbms_rig_run(g, 700, 1000, 100);
+	smartbms_core_report(&g->c, &g->r, &rep);
+	KUNIT_EXPECT_FALSE(test, OUT(g, CHARGE));
+	KUNIT_EXPECT_EQ(test, rep.status, SMARTBMS_STATUS_NOT_CHARGING);
+}
+
 static struct kunit_case smartbms_monitor_test_cases[] = {
 	KUNIT_CASE(smartbms_test_mon_integrate),
 	KUNIT_CASE(smartbms_test_mon_efficiency),
@@ -473,6 +523,7 @@ static struct kunit_case smartbms_monitor_test_cases[] = {
 	KUNIT_CASE(smartbms_test_mon_restore),
 	KUNIT_CASE(smartbms_test_mon_save_rate),
 	KUNIT_CASE(smartbms_test_mon_settings),
+	KUNIT_CASE(smartbms_test_mon_report),
 	{}
 };
 

@@ -36,7 +36,8 @@ EXPORT_SYMBOL_NS_GPL(smartbms_led_name, SMARTBMS);
 
 /*
  * Battery status: full at the charge limit. With a battery current
- * (BMS-MON-1) its sign decides, and a synchronised 100 % at rest is full.
+ * (BMS-MON-1) its sign decides; at rest a synchronised 100 % is full
+ * unless charging is not allowed (then "not charging" says more).
  * Without one: charging while the alternator delivers, not charging while
  * charging is not allowed, discharging otherwise.
  */
@@ -52,7 +53,8 @@ static enum smartbms_status smartbms_status(const struct smartbms_core *c,
 			return SMARTBMS_STATUS_CHARGING;
 		if (m.ibat_ma < -SMARTBMS_MON_IDLE_MA)
 			return SMARTBMS_STATUS_DISCHARGING;
-		if (m.sync == SMARTBMS_MON_SYNCED && m.soc_permille >= 1000)
+		if (r->out[SMARTBMS_OUT_CHARGE] &&
+		    m.sync == SMARTBMS_MON_SYNCED && m.soc_permille >= 1000)
 			return SMARTBMS_STATUS_FULL;
 		return SMARTBMS_STATUS_NOT_CHARGING;
 	}
