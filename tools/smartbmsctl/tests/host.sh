@@ -510,6 +510,9 @@ put "$PSY/BAT0/capacity" 90
 wait $pid
 file_is "$BMS/software_switch" on "hold 0: switched back on"
 
+# VE.Direct: the parser
+. "$(dirname "$0")/host-vedirect.sh"
+
 # ---------------------------------------------------------------- calibration
 C="$T/cal.bin"
 expect 0 "calibration write (identity)" calibration write "$C"
