@@ -4,6 +4,10 @@
  * at a state of charge, before the BMS has to disconnect for low cell
  * voltage (manual section 3.1: the low-voltage disconnect is the last
  * resort; switch off at a state of charge that leaves reserve).
+ *
+ * The state of charge comes from the BMS's own battery monitor (capacity
+ * and monitor_sync of the smartbms power_supply) or another
+ * power_supply's capacity. An unknown one never switches anything.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,16 +19,31 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "tools-common.h"
 
+enum sbc_src {
+	SBC_SRC_PSY,			/* another power_supply's capacity */
+	SBC_SRC_BUILTIN,		/* the BMS's own battery monitor */
+};
+
 struct sbc_policy {
-	const char *source;		/* --source, or NULL: first found */
+	const char *source;		/* --source, or NULL: the default */
+	enum sbc_src kind;
 	char found[256];		/* the source in use */
+	int fallback;			/* no built-in monitor: found by name */
 	unsigned long off, on, hold_s, interval_s, count;
 	int once, use_syslog;
 	long long last_action_ms;	/* 0: none yet */
 	int deferred;			/* a deferral was logged */
+	char unknown[512];		/* why the SOC is unknown, as logged */
+};
+
+/* A state of charge to act on. */
+struct sbc_soc {
+	long pm;			/* per mille */
+	char detail[64];		/* ", not synchronised" */
 };
 
 static volatile sig_atomic_t sbc_policy_stop;
@@ -42,8 +61,11 @@ static void policy_help(void)
 	       "charge falls below --off, and back on when it rises above --on.\n"
 	       "Set 'remote-function system' so that off also drops Load and Charge\n"
 	       "Disconnect (with 'alternator' only alternator charging stops).\n\n"
-	       "  -S, --source NAME     power_supply whose 'capacity' is the state of\n"
-	       "                        charge (default: the first other than smartbms)\n"
+	       "  -S, --source SOURCE   where the state of charge comes from:\n"
+	       "                          smartbms       the BMS's own battery monitor\n"
+	       "                          NAME           a power_supply's 'capacity'\n"
+	       "                        default: smartbms where the BMS has a monitor, else\n"
+	       "                        the first power_supply by name with a capacity\n"
 	       "  -o, --off PERCENT     switch off below this, 0..99 (required)\n"
 	       "  -O, --on PERCENT      switch on above this, --off+1..100 (default --off+10)\n"
 	       "  -H, --hold SECONDS    minimum time between actions, default 300\n"
@@ -52,6 +74,10 @@ static void policy_help(void)
 	       "  -n, --count N         stop after N evaluations\n"
 	       "  -s, --syslog          log to syslog instead of standard output\n"
 	       "  -h, --help            show this help\n\n"
+	       "An unknown state of charge never switches: the built-in monitor before\n"
+	       "its first full charge (monitor_sync 'unknown'), a capacity that cannot\n"
+	       "be read. The policy says why, once, and keeps evaluating (--once:\n"
+	       "exit 9). 'not-synchronised' acts and says so.\n\n"
 	       "The policy owns the software switch while it runs: it switches back\n"
 	       "on above --on even after a manual 'set switch off'. Use the remote\n"
 	       "terminals for a manual off; both must be on (BMS-REM-3).\n");
@@ -86,17 +112,45 @@ static int sbc_has_capacity(const char *name)
 	return !sbc_read_attr(name, "capacity", buf, sizeof(buf));
 }
 
-/* The state-of-charge source: --source, else the first by name. */
+static int sbc_attr_exists(const char *psy, const char *attr)
+{
+	char path[PATH_MAX];
+
+	return !sbc_psy_path(path, sizeof(path), psy, attr) && !access(path, F_OK);
+}
+
+/*
+ * The BMS has a battery monitor when the driver gives monitor_sync and
+ * capacity; capacity may then fail to read (ENODATA) while the state of
+ * charge is unknown.
+ */
+static int sbc_builtin_present(void)
+{
+	return sbc_attr_exists(SBC_PSY, "monitor_sync") &&
+	       sbc_attr_exists(SBC_PSY, "capacity");
+}
+
+/* The state-of-charge source: --source, else the built-in monitor, else the first by name. */
 static int sbc_find_source(struct sbc_policy *p)
 {
 	char dir[PATH_MAX];
 	struct dirent **list;
 	int n, i, ret = SBC_EXIT_NOSOURCE;
 
+	if (p->source ? !strcmp(p->source, SBC_PSY) : sbc_builtin_present()) {
+		if (!sbc_builtin_present())
+			return sbc_fail(SBC_EXIT_NOSOURCE, "policy: --source %s: the BMS "
+					"has no battery monitor (%s/class/power_supply/%s "
+					"lacks monitor_sync or capacity)", SBC_PSY,
+					sbc_sysfs_root(), SBC_PSY);
+		p->kind = SBC_SRC_BUILTIN;
+		snprintf(p->found, sizeof(p->found), "%s", SBC_PSY);
+		return SBC_EXIT_OK;
+	}
 	if (p->source) {
-		if (!strcmp(p->source, SBC_PSY) || !strncmp(p->source, SBC_PSY "-", 9))
-			return sbc_fail(SBC_EXIT_USAGE, "policy: --source %s: the BMS "
-					"itself is not a state-of-charge source", p->source);
+		if (!strncmp(p->source, SBC_PSY "-", strlen(SBC_PSY) + 1))
+			return sbc_fail(SBC_EXIT_USAGE, "policy: --source %s: not a "
+					"state-of-charge source", p->source);
 		if (!sbc_has_capacity(p->source))
 			return sbc_fail(SBC_EXIT_NOSOURCE, "policy: --source %s: no "
 					"readable %s/class/power_supply/%s/capacity",
@@ -112,7 +166,8 @@ static int sbc_find_source(struct sbc_policy *p)
 		const char *name = list[i]->d_name;
 
 		if (ret && name[0] != '.' && strcmp(name, SBC_PSY) &&
-		    strncmp(name, SBC_PSY "-", 9) && sbc_has_capacity(name)) {
+		    strncmp(name, SBC_PSY "-", strlen(SBC_PSY) + 1) &&
+		    sbc_has_capacity(name)) {
 			snprintf(p->found, sizeof(p->found), "%s", name);
 			ret = SBC_EXIT_OK;
 		}
@@ -120,39 +175,113 @@ static int sbc_find_source(struct sbc_policy *p)
 	}
 	free(list);
 	if (ret)
-		sbc_err("policy: no state-of-charge source: no power_supply "
-			"other than smartbms has a capacity attribute in %s", dir);
+		sbc_err("policy: no state-of-charge source: the BMS has no battery "
+			"monitor and no other power_supply has a capacity attribute in %s",
+			dir);
+	p->fallback = !ret;
 	return ret;
+}
+
+/* A power_supply's capacity as per mille; 0, or -1 and why. */
+static int sbc_capacity(const char *psy, long *pm, char *why, size_t len)
+{
+	unsigned long v;
+	char buf[32];
+	int ret;
+
+	ret = sbc_read_attr(psy, "capacity", buf, sizeof(buf));
+	if (ret) {
+		snprintf(why, len, "%s/capacity: %s", psy, strerror(-ret));
+		return -1;
+	}
+	if (sbc_parse_uint(buf, 100, &v)) {
+		snprintf(why, len, "%s/capacity '%s' is not a percentage 0..100", psy, buf);
+		return -1;
+	}
+	*pm = (long)v * 10;
+	return 0;
+}
+
+static int sbc_soc_builtin(struct sbc_soc *s, char *why, size_t len)
+{
+	char sync[32];
+	int ret;
+
+	ret = sbc_read_attr(SBC_PSY, "monitor_sync", sync, sizeof(sync));
+	if (ret) {
+		snprintf(why, len, "%s/monitor_sync: %s", SBC_PSY, strerror(-ret));
+		return -1;
+	}
+	if (!strcmp(sync, "unknown")) {
+		snprintf(why, len, "the battery monitor of %s has not been synchronised "
+			 "(monitor_sync unknown: not fully charged since it was "
+			 "installed)", SBC_PSY);
+		return -1;
+	}
+	if (!strcmp(sync, "not-synchronised"))
+		snprintf(s->detail, sizeof(s->detail), ", not synchronised");
+	else if (strcmp(sync, "synchronised")) {
+		snprintf(why, len, "%s/monitor_sync '%s' is none of synchronised, "
+			 "not-synchronised, unknown", SBC_PSY, sync);
+		return -1;
+	}
+	return sbc_capacity(SBC_PSY, &s->pm, why, len);
+}
+
+/* The state of charge now; an unknown one is logged once and never acted on. */
+static int sbc_read_soc(struct sbc_policy *p, struct sbc_soc *s)
+{
+	char why[sizeof(p->unknown)];
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	switch (p->kind) {
+	case SBC_SRC_BUILTIN:
+		ret = sbc_soc_builtin(s, why, sizeof(why));
+		break;
+	default:
+		ret = sbc_capacity(p->found, &s->pm, why, sizeof(why));
+		break;
+	}
+	if (ret) {
+		if (strcmp(why, p->unknown))
+			sbc_plog(p, LOG_WARNING, "state of charge unknown: %s; not "
+				 "switching", why);
+		snprintf(p->unknown, sizeof(p->unknown), "%s", why);
+		return SBC_EXIT_NOSOURCE;
+	}
+	if (p->unknown[0])
+		sbc_plog(p, LOG_NOTICE, "state of charge known again (%s)", p->found);
+	p->unknown[0] = '\0';
+	return SBC_EXIT_OK;
 }
 
 /* One evaluation; exit code (0 also when nothing had to be done). */
 static int sbc_policy_eval(struct sbc_policy *p)
 {
-	char sw[16];
+	struct sbc_soc s;
+	char sw[16], pct[32];
 	const char *want = NULL;
-	long soc;
 	int ret;
 
-	ret = sbc_read_long(p->found, "capacity", &soc);
-	if (ret) {
-		sbc_plog(p, LOG_ERR, "cannot read the state of charge of %s: %s",
-			 p->found, strerror(-ret));
-		return SBC_EXIT_NOSOURCE;
-	}
+	ret = sbc_read_soc(p, &s);
+	if (ret)
+		return ret;
+	snprintf(pct, sizeof(pct), "%ld%%", s.pm / 10);
 	ret = sbc_read_attr(SBC_PSY, "software_switch", sw, sizeof(sw));
 	if (ret) {
 		sbc_plog(p, LOG_ERR, "cannot read the software switch: %s", strerror(-ret));
 		return ret == -ENOENT ? SBC_EXIT_NODEV : SBC_EXIT_FAIL;
 	}
-	if (soc < (long)p->off && !strcmp(sw, "on"))
+	if (s.pm < (long)p->off * 10 && !strcmp(sw, "on"))
 		want = "off";
-	else if (soc > (long)p->on && !strcmp(sw, "off"))
+	else if (s.pm > (long)p->on * 10 && !strcmp(sw, "off"))
 		want = "on";
 	if (!want) {
 		if (p->once)
-			sbc_plog(p, LOG_INFO, "no action: state of charge %ld%% (%s), "
+			sbc_plog(p, LOG_INFO, "no action: state of charge %s (%s%s), "
 				 "switch %s, off below %lu%%, on above %lu%%",
-				 soc, p->found, sw, p->off, p->on);
+				 pct, p->found, s.detail, sw, p->off, p->on);
 		p->deferred = 0;
 		return SBC_EXIT_OK;
 	}
@@ -174,9 +303,9 @@ static int sbc_policy_eval(struct sbc_policy *p)
 	}
 	p->last_action_ms = sbc_now_ms();
 	p->deferred = 0;
-	sbc_plog(p, LOG_NOTICE, "switch %s: state of charge %ld%% (%s) %s %lu%%",
-		 want, soc, p->found, *want == 'o' && want[1] == 'f' ? "below" : "above",
-		 *want == 'o' && want[1] == 'f' ? p->off : p->on);
+	sbc_plog(p, LOG_NOTICE, "switch %s: state of charge %s (%s%s) %s %lu%%",
+		 want, pct, p->found, s.detail, !strcmp(want, "off") ? "below" : "above",
+		 !strcmp(want, "off") ? p->off : p->on);
 	return SBC_EXIT_OK;
 }
 
@@ -278,10 +407,15 @@ int cmd_policy(int argc, char **argv, const struct sbc_global *g)
 		sbc_plog(&p, LOG_WARNING, "remote-function is '%s': switching off stops "
 			 "only alternator charging; 'smartbmsctl set remote-function "
 			 "system' makes it a system switch", fn);
+	if (p.fallback)
+		sbc_plog(&p, LOG_INFO, "source %s: the BMS has no battery monitor "
+			 "(no monitor_sync or no capacity), and %s is the first "
+			 "power_supply with a capacity", p.found, p.found);
 	if (!p.once)
-		sbc_plog(&p, LOG_INFO, "source %s, off below %lu%%, on above %lu%%, "
-			 "hold %lu s, every %lu s", p.found, p.off, p.on, p.hold_s,
-			 p.interval_s);
+		sbc_plog(&p, LOG_INFO, "source %s%s, off below %lu%%, on above %lu%%, "
+			 "hold %lu s, every %lu s", p.found,
+			 p.kind == SBC_SRC_BUILTIN ? " (the BMS's battery monitor)" : "",
+			 p.off, p.on, p.hold_s, p.interval_s);
 
 	if (p.once)
 		return sbc_policy_eval(&p);
