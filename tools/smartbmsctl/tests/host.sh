@@ -594,7 +594,7 @@ count_is "state of charge unknown" 1 "policy daemon: unknown said once in two ev
 has "state of charge known again \(smartbms\)" "$OUT" "policy daemon: says when it is known again"
 has "switch off: state of charge 12% \(smartbms\)" "$OUT" "policy daemon: acts once it is known"
 
-# VE.Direct: the parser
+# VE.Direct: the parser, a Victron monitor on a pseudo-terminal
 . "$(dirname "$0")/host-vedirect.sh"
 
 # ---------------------------------------------------------------- calibration
