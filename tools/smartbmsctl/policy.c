@@ -53,7 +53,7 @@ struct sbc_policy {
 struct sbc_soc {
 	long pm;			/* per mille */
 	int tenths;			/* the source resolves tenths of a percent */
-	char detail[64];		/* ", not synchronised", ", 12.65 V, -3.15 A" */
+	char detail[96];		/* ", not synchronised", ", 12.65 V, -3.15 A" */
 };
 
 static volatile sig_atomic_t sbc_policy_stop;
