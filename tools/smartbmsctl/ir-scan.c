@@ -12,6 +12,12 @@
  * discovery (Start Discovery), where a controller's duplicate filter may
  * hide later payloads of the same address until the next round.
  * The monitor is removed on exit.
+ *
+ * --rescan stops and starts the scan every so often. A radio does not
+ * need it; BlueZ's emulated controllers (btvirt, btdev.c up to at least
+ * BlueZ 5.66) do: they deliver an advertisement to a scanner only when
+ * one of the two is enabled, never while both stay on, so a changed
+ * payload reaches the scanner at its next start.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -43,6 +49,7 @@ struct sbc_scan {
 	uint8_t addr[6];	/* as on air: least significant byte first */
 	unsigned long count, seen;
 	int discovering, discovery;
+	int active;		/* a monitor or a discovery to end */
 	struct {
 		uint8_t addr[6];
 		uint16_t nonce;
@@ -181,6 +188,8 @@ static void scan_help(void)
 	       "  -a, --address ADDR    only from this sender\n"
 	       "  -n, --count N         stop after N advertisements\n"
 	       "  -t, --timeout S       stop after S seconds\n"
+	       "  -r, --rescan MS       restart the scan every MS ms (for emulated\n"
+	       "                        controllers, see the man page)\n"
 	       "  -h, --help            show this help\n\n"
 	       "Exit status: 0, or 1 when --count advertisements did not arrive in time.\n"
 	       "Needs CAP_NET_ADMIN.\n");
@@ -199,6 +208,7 @@ static int sbc_scan_start(struct sbc_mgmt *m, uint16_t index, struct sbc_scan *s
 	st = sbc_mgmt_cmd(m, SBC_MGMT_OP_ADD_ADV_MONITOR, index, cp, sizeof(cp), rsp, &len);
 	if (!st && len == 2) {
 		*handle = (uint16_t)(rsp[0] | rsp[1] << 8);
+		s->active = 1;
 		return 0;
 	}
 	if (st != SBC_MGMT_STATUS_UNKNOWN_COMMAND && st != 0x0c /* not supported */)
@@ -211,6 +221,8 @@ static int sbc_scan_start(struct sbc_mgmt *m, uint16_t index, struct sbc_scan *s
 				index, sbc_mgmt_strstatus(st));
 	s->discovery = 1;
 	s->discovering = 1;
+	/* a discovery someone else started (busy) is theirs to stop */
+	s->active = !st;
 	return 0;
 }
 
@@ -221,6 +233,9 @@ static void sbc_scan_end(struct sbc_mgmt *m, uint16_t index, struct sbc_scan *s,
 	size_t len = sizeof(rsp);
 	int st;
 
+	if (!s->active)
+		return;
+	s->active = 0;
 	if (s->discovery) {
 		st = sbc_mgmt_cmd(m, SBC_MGMT_OP_STOP_DISCOVERY, index, &type, 1, rsp, &len);
 	} else {
@@ -242,14 +257,15 @@ int sbc_ir_cmd_scan(int argc, char **argv)
 		{ "address", required_argument, NULL, 'a' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "rescan", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sbc_scan *s;
 	struct sbc_mgmt *m = NULL;
-	unsigned long count = 0, timeout = 0, v;
+	unsigned long count = 0, timeout = 0, rescan = 0, v;
 	const char *kfile = NULL;
-	long long deadline = 0;
+	long long deadline = 0, restart = 0;
 	uint16_t index, handle = 0;
 	uint32_t settings;
 	int opt, ret, want = -1;
@@ -257,7 +273,7 @@ int sbc_ir_cmd_scan(int argc, char **argv)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return sbc_fail(SBC_EXIT_FAIL, "%s: out of memory", SBC_SCAN_CMD);
-	while ((opt = getopt_long(argc, argv, "i:k:K:a:n:t:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "i:k:K:a:n:t:r:h", opts, NULL)) != -1) {
 		ret = 0;
 		switch (opt) {
 		case 'i':
@@ -290,6 +306,11 @@ int sbc_ir_cmd_scan(int argc, char **argv)
 			if (sbc_parse_uint(optarg, 86400 * 365, &timeout) || !timeout)
 				ret = sbc_usage_error(SBC_SCAN_CMD, "--timeout: '%s' is not a "
 						      "positive number of seconds", optarg);
+			break;
+		case 'r':
+			if (sbc_parse_uint(optarg, 3600000, &rescan) || rescan < 50)
+				ret = sbc_usage_error(SBC_SCAN_CMD, "--rescan: '%s' is not "
+						      "50..3600000 ms", optarg);
 			break;
 		case 'h':
 			scan_help();
@@ -340,6 +361,8 @@ int sbc_ir_cmd_scan(int argc, char **argv)
 	signal(SIGTERM, sbc_scan_signal);
 	if (timeout)
 		deadline = sbc_now_ms() + (long long)timeout * 1000;
+	if (rescan)
+		restart = sbc_now_ms() + (long long)rescan;
 	while (!sbc_scan_stop && (!count || s->count < count)) {
 		struct pollfd pfd = { sbc_mgmt_fd(m), POLLIN, 0 };
 		int wait = 1000, r;
@@ -349,6 +372,20 @@ int sbc_ir_cmd_scan(int argc, char **argv)
 
 			if (left <= 0)
 				break;
+			wait = left < wait ? (int)left : wait;
+		}
+		if (restart) {
+			long long left = restart - sbc_now_ms();
+
+			if (left <= 0) {
+				sbc_scan_end(m, index, s, handle);
+				s->discovery = 0;
+				ret = sbc_scan_start(m, index, s, &handle);
+				if (ret)
+					break;
+				restart = sbc_now_ms() + (long long)rescan;
+				left = (long long)rescan;
+			}
 			wait = left < wait ? (int)left : wait;
 		}
 		r = poll(&pfd, 1, wait);
@@ -368,7 +405,7 @@ int sbc_ir_cmd_scan(int argc, char **argv)
 
 			if (!sbc_mgmt_cmd(m, SBC_MGMT_OP_START_DISCOVERY, index, &type, 1, rsp,
 					  &len))
-				s->discovering = 1;
+				s->discovering = s->active = 1;
 		}
 	}
 	sbc_scan_end(m, index, s, handle);
