@@ -51,6 +51,9 @@ static void ir_help(void)
 	       "  -c, --connectable     advertise connectable, from the controller's own\n"
 	       "                        address: receivers that know a device by address\n"
 	       "                        (Home Assistant, Venus OS) need it\n"
+	       "  -r, --record RECORD   bms: record 0x0a, Lynx Smart BMS (default);\n"
+	       "                        battery-monitor: record 0x02, SmartShunt, for\n"
+	       "                        receivers without 0x0a (Home Assistant)\n"
 	       "  -I, --interval MS     rebuild the record every MS ms (default 1000)\n"
 	       "  -K, --key-file FILE   the key (default " SBC_IR_KEY_FILE ")\n"
 	       "  -N, --nonce-file FILE the nonce reserve (default " SBC_IR_NONCE_FILE ")\n"
@@ -186,16 +189,18 @@ struct sbc_ir_run {
 	struct sbc_ir_store store;
 	struct sbc_adv adv;
 	int dry, verbose, have_payload, wrap_said;
+	int record;		/* SBC_IR_RECORD_BMS or _BMV */
 	uint8_t payload[SBC_IR_MAX_PAYLOAD];
+	size_t len;
 	uint8_t ad[SBC_IR_AD_MAX];
 	size_t ad_len;
 	unsigned long sent;
 };
 
 /* A new payload: next nonce, encrypt, frame. 0 or an exit code. */
-static int sbc_ir_seal(struct sbc_ir_run *r, const uint8_t pt[SBC_IR_MAX_PAYLOAD])
+static int sbc_ir_seal(struct sbc_ir_run *r, const uint8_t *pt, size_t len)
 {
-	struct sbc_ir_header h = { 0, SBC_IR_PRODUCT_ID, SBC_IR_RECORD_BMS, 0, 0 };
+	struct sbc_ir_header h = { 0, SBC_IR_PRODUCT_ID, (uint8_t)r->record, 0, 0 };
 	uint8_t ct[SBC_IR_MAX_PAYLOAD];
 	const char *why;
 	int ret, wrapped;
@@ -210,16 +215,17 @@ static int sbc_ir_seal(struct sbc_ir_run *r, const uint8_t pt[SBC_IR_MAX_PAYLOAD
 			"'smartbmsctl instant-readout key --rotate'", SBC_IR_CMD);
 	}
 	h.key0 = r->store.key[0];
-	if (sbc_ir_crypt(r->store.key, h.nonce, pt, ct, SBC_IR_MAX_PAYLOAD, &why))
+	if (sbc_ir_crypt(r->store.key, h.nonce, pt, ct, len, &why))
 		return sbc_fail(SBC_EXIT_FAIL, "%s: encrypting: %s", SBC_IR_CMD, why);
-	r->ad_len = sbc_ir_ad(&h, ct, sizeof(ct), r->ad, sizeof(r->ad));
-	memcpy(r->payload, pt, SBC_IR_MAX_PAYLOAD);
+	r->ad_len = sbc_ir_ad(&h, ct, len, r->ad, sizeof(r->ad));
+	memcpy(r->payload, pt, len);
+	r->len = len;
 	r->have_payload = 1;
 	r->sent++;
 	if (r->dry || r->verbose) {
 		char hex[2 * SBC_IR_AD_MAX + 1];
 
-		sbc_ir_hex(pt, SBC_IR_MAX_PAYLOAD, hex);
+		sbc_ir_hex(pt, len, hex);
 		printf("nonce %u payload %s", h.nonce, hex);
 		sbc_ir_hex(r->ad, r->ad_len, hex);
 		printf(" ad %s\n", hex);
@@ -251,10 +257,10 @@ static int sbc_ir_load(struct sbc_ir_run *r)
 static int sbc_ir_round(struct sbc_ir_run *r, int *present)
 {
 	struct sbc_ir_state st;
-	struct sbc_ir_bms rec;
 	uint8_t pt[SBC_IR_MAX_PAYLOAD];
 	char codes[SBC_ATTR_MAX];
 	int err, ret, fresh = 0;
+	size_t len;
 
 	err = sbc_ir_read_state(&st, codes, sizeof(codes));
 	if (err) {
@@ -283,10 +289,21 @@ static int sbc_ir_round(struct sbc_ir_run *r, int *present)
 		if (ret)
 			return ret;
 	}
-	sbc_ir_bms_from_state(&st, &rec);
-	sbc_ir_bms_encode(&rec, pt);
-	if (!r->have_payload || memcmp(pt, r->payload, sizeof(pt))) {
-		ret = sbc_ir_seal(r, pt);
+	if (r->record == SBC_IR_RECORD_BMV) {
+		struct sbc_ir_bmv rec;
+
+		sbc_ir_bmv_from_state(&st, &rec);
+		sbc_ir_bmv_encode(&rec, pt);
+		len = SBC_IR_BMV_LEN;
+	} else {
+		struct sbc_ir_bms rec;
+
+		sbc_ir_bms_from_state(&st, &rec);
+		sbc_ir_bms_encode(&rec, pt);
+		len = SBC_IR_MAX_PAYLOAD;
+	}
+	if (!r->have_payload || len != r->len || memcmp(pt, r->payload, len)) {
+		ret = sbc_ir_seal(r, pt, len);
 		if (ret)
 			return ret;
 		fresh = 1;
@@ -307,6 +324,7 @@ int sbc_ir_cmd_run(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "index", required_argument, NULL, 'i' },
 		{ "connectable", no_argument, NULL, 'c' },
+		{ "record", required_argument, NULL, 'r' },
 		{ "interval", required_argument, NULL, 'I' },
 		{ "key-file", required_argument, NULL, 'K' },
 		{ "nonce-file", required_argument, NULL, 'N' },
@@ -325,8 +343,9 @@ int sbc_ir_cmd_run(int argc, char **argv)
 	if (!r)
 		return sbc_fail(SBC_EXIT_FAIL, "%s: out of memory", SBC_IR_CMD);
 	r->adv.want = -1;
+	r->record = SBC_IR_RECORD_BMS;
 	ret = 0;
-	while (!ret && (opt = getopt_long(argc, argv, "i:cI:K:N:n:dvh", opts, NULL)) != -1) {
+	while (!ret && (opt = getopt_long(argc, argv, "i:cr:I:K:N:n:dvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			if (sbc_parse_uint(optarg, 0xfffe, &v))
@@ -336,6 +355,12 @@ int sbc_ir_cmd_run(int argc, char **argv)
 			break;
 		case 'c':
 			r->adv.connectable = 1;
+			break;
+		case 'r':
+			r->record = sbc_ir_record_type(optarg);
+			if (r->record < 0)
+				ret = sbc_usage_error(SBC_IR_CMD, "--record: '%s' is not bms or "
+						      "battery-monitor", optarg);
 			break;
 		case 'I':
 			if (sbc_parse_uint(optarg, 3600000, &interval) || interval < 100)

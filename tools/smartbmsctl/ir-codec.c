@@ -95,6 +95,48 @@ static void sbc_ir_print_bms(FILE *f, const uint8_t *pt)
 		fprintf(f, "temperature %d C\n", r.temp - 40);
 }
 
+/* a fixed-point value with @dec decimals, or n/a */
+static void sbc_ir_print_fixed(FILE *f, const char *name, long v, int dec, const char *unit)
+{
+	long div = dec == 3 ? 1000 : dec == 2 ? 100 : 10;
+
+	fprintf(f, "%s %s%ld.%0*ld %s\n", name, v < 0 ? "-" : "", labs(v) / div, dec,
+		labs(v) % div, unit);
+}
+
+static void sbc_ir_print_bmv(FILE *f, const uint8_t *pt)
+{
+	static const char * const modes[] = { "starter-voltage", "midpoint-voltage",
+					      "temperature", "none" };
+	struct sbc_ir_bmv r;
+
+	sbc_ir_bmv_decode(pt, &r);
+	if (r.ttg == SBC_IR_TTG_NA)
+		fprintf(f, "ttg n/a\n");
+	else
+		fprintf(f, "ttg %u min\n", r.ttg);
+	if ((uint16_t)r.voltage == SBC_IR_VOLTAGE_NA)
+		fprintf(f, "voltage n/a\n");
+	else
+		sbc_ir_print_fixed(f, "voltage", r.voltage, 2, "V");
+	fprintf(f, "alarm 0x%04x\n", r.alarm);
+	fprintf(f, "aux-mode %s\n", modes[r.aux_mode & 3]);
+	if (r.aux_mode == SBC_IR_AUX_STARTER)
+		sbc_ir_print_fixed(f, "starter-voltage", (int16_t)r.aux, 2, "V");
+	if (r.current == -1)	/* 0x3FFFFF, read signed */
+		fprintf(f, "current n/a\n");
+	else
+		sbc_ir_print_fixed(f, "current", r.current, 3, "A");
+	if (r.soc == SBC_IR_SOC_NA)
+		fprintf(f, "soc n/a\n");
+	else
+		fprintf(f, "soc %u.%u %%\n", r.soc / 10u, r.soc % 10u);
+	if (r.consumed == SBC_IR_CONSUMED_NA)
+		fprintf(f, "consumed n/a\n");
+	else
+		fprintf(f, "consumed %u.%u Ah\n", r.consumed / 10, r.consumed % 10);
+}
+
 void sbc_ir_print(FILE *f, const struct sbc_ir_header *h, const uint8_t *pt, size_t len)
 {
 	char hex[2 * SBC_IR_MAX_PAYLOAD + 1];
@@ -106,6 +148,8 @@ void sbc_ir_print(FILE *f, const struct sbc_ir_header *h, const uint8_t *pt, siz
 	fprintf(f, "payload %s\n", hex);
 	if (h->record == SBC_IR_RECORD_BMS && len == SBC_IR_MAX_PAYLOAD)
 		sbc_ir_print_bms(f, pt);
+	else if (h->record == SBC_IR_RECORD_BMV && len == SBC_IR_BMV_LEN)
+		sbc_ir_print_bmv(f, pt);
 }
 
 /* The key from --key, else from the board's key file. 0 or exit code. */
@@ -210,9 +254,12 @@ int sbc_ir_cmd_decode(int argc, char **argv)
 
 static void encode_help(void)
 {
-	printf("Usage: smartbmsctl instant-readout encode [FIELD=VALUE]...\n\n"
-	       "Print the 16-byte payload of a 0x0a (Lynx Smart BMS) record in hex.\n"
-	       "A field left out, or given as n/a, is sent as not available.\n\n"
+	printf("Usage: smartbmsctl instant-readout encode [-r RECORD] [FIELD=VALUE]...\n\n"
+	       "Print the payload of a record in hex. A field left out, or given as\n"
+	       "n/a, is sent as not available.\n\n"
+	       "  -r, --record RECORD   bms (0x0a, default) or battery-monitor (0x02)\n"
+	       "  -h, --help            show this help\n\n"
+	       "bms (16 bytes):\n"
 	       "  error=N          0..255\n"
 	       "  ttg=MIN          time to go, minutes, 0..65534\n"
 	       "  voltage=V        -327.68..327.66, 0.01 V\n"
@@ -221,16 +268,21 @@ static void encode_help(void)
 	       "  alarms=N         alarms, 18 bits (0x... or decimal)\n"
 	       "  soc=PCT          0..100.0, 0.1 %%\n"
 	       "  consumed=AH      0..104857.4 Ah taken out (shown as -AH), 0.1 Ah\n"
-	       "  temperature=C    -40..86 degC\n\n"
-	       "  -h, --help       show this help\n");
+	       "  temperature=C    -40..86 degC\n"
+	       "battery-monitor (15 bytes):\n"
+	       "  ttg=MIN, voltage=V, soc=PCT, consumed=AH as above\n"
+	       "  alarm=N          alarm reason, 16 bits\n"
+	       "  aux=N            aux value, 16 bits (starter voltage in 0.01 V)\n"
+	       "  aux-mode=N       0 starter voltage, 1 midpoint, 2 temperature, 3 none\n"
+	       "  current=A        -2097.152..2097.150, 0.001 A\n");
 }
 
 struct sbc_ir_field {
 	const char *name;
-	long scale, min, max, na;
+	long scale, min, max, na;	/* scale 0: a bit field, hex or decimal */
 };
 
-static const struct sbc_ir_field sbc_ir_fields[] = {
+static const struct sbc_ir_field sbc_ir_bms_fields[] = {
 	{ "error", 1, 0, 255, 0 },
 	{ "ttg", 1, 0, 0xFFFE, SBC_IR_TTG_NA },
 	{ "voltage", 100, -32768, 32766, SBC_IR_VOLTAGE_NA },
@@ -240,9 +292,22 @@ static const struct sbc_ir_field sbc_ir_fields[] = {
 	{ "soc", 10, 0, 1000, SBC_IR_SOC_NA },
 	{ "consumed", 10, 0, 0xFFFFE, SBC_IR_CONSUMED_NA },
 	{ "temperature", 1, -40, 86, SBC_IR_TEMP_NA },
+	{ NULL, 0, 0, 0, 0 },
 };
 
-#define SBC_IR_NFIELDS (sizeof(sbc_ir_fields) / sizeof(sbc_ir_fields[0]))
+static const struct sbc_ir_field sbc_ir_bmv_fields[] = {
+	{ "ttg", 1, 0, 0xFFFE, SBC_IR_TTG_NA },
+	{ "voltage", 100, -32768, 32766, SBC_IR_VOLTAGE_NA },
+	{ "alarm", 0, 0, 0xFFFF, 0 },
+	{ "aux", 0, 0, 0xFFFF, 0 },
+	{ "aux-mode", 0, 0, 3, SBC_IR_AUX_NONE },
+	{ "current", 1000, -2097152, 2097150, -1 /* all 22 bits */ },
+	{ "consumed", 10, 0, 0xFFFFE, SBC_IR_CONSUMED_NA },
+	{ "soc", 10, 0, 1000, SBC_IR_SOC_NA },
+	{ NULL, 0, 0, 0, 0 },
+};
+
+#define SBC_IR_MAXFIELDS 9
 
 static int sbc_ir_field_value(const struct sbc_ir_field *f, const char *s, long *v)
 {
@@ -254,7 +319,6 @@ static int sbc_ir_field_value(const struct sbc_ir_field *f, const char *s, long 
 		unsigned long u;
 		char *end;
 
-		/* bit fields: hex or decimal */
 		if (*s < '0' || *s > '9')
 			return -1;
 		errno = 0;
@@ -269,48 +333,75 @@ static int sbc_ir_field_value(const struct sbc_ir_field *f, const char *s, long 
 	return 0;
 }
 
+int sbc_ir_record_type(const char *name)
+{
+	if (!strcmp(name, "bms") || !strcmp(name, "0x0a") || !strcmp(name, "10"))
+		return SBC_IR_RECORD_BMS;
+	if (!strcmp(name, "battery-monitor") || !strcmp(name, "0x02") || !strcmp(name, "2"))
+		return SBC_IR_RECORD_BMV;
+	return -1;
+}
+
 int sbc_ir_cmd_encode(int argc, char **argv)
 {
 	const char *cmd = "instant-readout encode";
-	long val[SBC_IR_NFIELDS];
+	const struct sbc_ir_field *fields = sbc_ir_bms_fields;
+	long val[SBC_IR_MAXFIELDS];
 	uint8_t pt[SBC_IR_MAX_PAYLOAD];
 	char hex[2 * SBC_IR_MAX_PAYLOAD + 1];
-	struct sbc_ir_bms r;
+	int a = 1, record = SBC_IR_RECORD_BMS;
 	unsigned int i;
-	int a;
+	size_t len;
 
 	if (sbc_wants_help(argc, argv)) {
 		encode_help();
 		return SBC_EXIT_OK;
 	}
-	for (i = 0; i < SBC_IR_NFIELDS; i++)
-		val[i] = sbc_ir_fields[i].na;
-	for (a = 1; a < argc; a++) {
+	if (argc > 2 && (!strcmp(argv[1], "-r") || !strcmp(argv[1], "--record"))) {
+		record = sbc_ir_record_type(argv[2]);
+		if (record < 0)
+			return sbc_usage_error(cmd, "--record: '%s' is not bms or battery-monitor",
+					       argv[2]);
+		a = 3;
+	}
+	if (record == SBC_IR_RECORD_BMV)
+		fields = sbc_ir_bmv_fields;
+	for (i = 0; fields[i].name; i++)
+		val[i] = fields[i].na;
+	for (; a < argc; a++) {
 		const char *eq = strchr(argv[a], '=');
 
-		for (i = 0; eq && i < SBC_IR_NFIELDS; i++)
-			if (strlen(sbc_ir_fields[i].name) == (size_t)(eq - argv[a]) &&
-			    !strncmp(argv[a], sbc_ir_fields[i].name, (size_t)(eq - argv[a])))
+		for (i = 0; eq && fields[i].name; i++)
+			if (strlen(fields[i].name) == (size_t)(eq - argv[a]) &&
+			    !strncmp(argv[a], fields[i].name, (size_t)(eq - argv[a])))
 				break;
-		if (!eq || i == SBC_IR_NFIELDS)
-			return sbc_usage_error(cmd, "'%s' is not FIELD=VALUE with a known field",
-					       argv[a]);
-		if (sbc_ir_field_value(&sbc_ir_fields[i], eq + 1, &val[i]))
+		if (!eq || !fields[i].name)
+			return sbc_usage_error(cmd, "'%s' is not FIELD=VALUE with a field of "
+					       "this record", argv[a]);
+		if (sbc_ir_field_value(&fields[i], eq + 1, &val[i]))
 			return sbc_fail(SBC_EXIT_RANGE, "%s: %s: '%s' is out of range or "
 					"finer than the field's unit (see --help)", cmd,
-					sbc_ir_fields[i].name, eq + 1);
+					fields[i].name, eq + 1);
 	}
-	r.error = (uint8_t)val[0];
-	r.ttg = (uint16_t)val[1];
-	r.voltage = (int16_t)val[2];
-	r.current = (int16_t)val[3];
-	r.io = (uint16_t)val[4];
-	r.alarms = (uint32_t)val[5];
-	r.soc = (uint16_t)val[6];
-	r.consumed = (uint32_t)val[7];
-	r.temp = (uint8_t)(val[8] == SBC_IR_TEMP_NA ? SBC_IR_TEMP_NA : val[8] + 40);
-	sbc_ir_bms_encode(&r, pt);
-	sbc_ir_hex(pt, sizeof(pt), hex);
+	if (record == SBC_IR_RECORD_BMV) {
+		struct sbc_ir_bmv r = {
+			(uint16_t)val[0], (int16_t)val[1], (uint16_t)val[2], (uint16_t)val[3],
+			(uint8_t)val[4], (int32_t)val[5], (uint32_t)val[6], (uint16_t)val[7],
+		};
+
+		sbc_ir_bmv_encode(&r, pt);
+		len = SBC_IR_BMV_LEN;
+	} else {
+		struct sbc_ir_bms r = {
+			(uint8_t)val[0], (uint16_t)val[1], (int16_t)val[2], (int16_t)val[3],
+			(uint16_t)val[4], (uint32_t)val[5], (uint16_t)val[6], (uint32_t)val[7],
+			(uint8_t)(val[8] == SBC_IR_TEMP_NA ? SBC_IR_TEMP_NA : val[8] + 40),
+		};
+
+		sbc_ir_bms_encode(&r, pt);
+		len = SBC_IR_MAX_PAYLOAD;
+	}
+	sbc_ir_hex(pt, len, hex);
 	printf("%s\n", hex);
 	return SBC_EXIT_OK;
 }

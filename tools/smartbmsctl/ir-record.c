@@ -27,6 +27,27 @@
  * list, and 0x0A (Lynx Smart BMS) is the BMS record every open decoder
  * reads (victron-ble and with it Home Assistant's victron_ble, Venus OS).
  *
+ * With --record battery-monitor the board sends the 0x02 Battery Monitor
+ * record instead (victron-ble devices/battery_monitor.py), for receivers
+ * that read no 0x0A record, Home Assistant's victron_ble among them:
+ *
+ *   bit  bits  field          unit            n/a
+ *     0    16  time to go     1 min           0xFFFF
+ *    16    16  voltage (s)    10 mV           0x7FFF
+ *    32    16  alarm reason   one reason      -
+ *    48    16  aux value      by aux mode: starter voltage (s) 10 mV
+ *    64     2  aux mode       0 starter voltage, 3 none
+ *    66    22  current (s)    1 mA            0x3FFFFF
+ *    88    20  consumed       0.1 Ah, -value  0xFFFFF
+ *   108    10  SOC            0.1 %           0x3FF
+ *   118     2  unused (1)
+ *
+ *   alarm reason [ours]: a single reason, as decoders turn it into one
+ *   enum value: BMS lockout (0x2000) for E-B30, E-B33 and E-B32 (outputs
+ *   held off), else low voltage (0x0001) for A-B11 or W-B12, else high
+ *   temperature (0x0040) for A-B15, else 0. The aux value is the starter
+ *   battery (alternator input) voltage.
+ *
  * Our mapping [ours; Victron publishes neither the inside of the IO
  * status nor of the alarms, nor error numbers for this product]:
  *
@@ -211,6 +232,65 @@ void sbc_ir_bms_from_state(const struct sbc_ir_state *st, struct sbc_ir_bms *r)
 	al |= (uint32_t)(st->out[0] < 0 ? SBC_IR_ALARM_NA : st->out[0] ? SBC_IR_ALARM_OK :
 			 SBC_IR_ALARM_ALARM) << SBC_IR_AL_LOAD_OFF;
 	r->alarms = al;
+}
+
+void sbc_ir_bmv_encode(const struct sbc_ir_bmv *r, uint8_t out[SBC_IR_BMV_LEN])
+{
+	memset(out, 0xff, SBC_IR_BMV_LEN);
+	sbc_ir_put_bits(out, 0, 16, r->ttg);
+	sbc_ir_put_bits(out, 16, 16, (uint16_t)r->voltage);
+	sbc_ir_put_bits(out, 32, 16, r->alarm);
+	sbc_ir_put_bits(out, 48, 16, r->aux);
+	sbc_ir_put_bits(out, 64, 2, r->aux_mode);
+	sbc_ir_put_bits(out, 66, 22, (uint32_t)r->current);
+	sbc_ir_put_bits(out, 88, 20, r->consumed);
+	sbc_ir_put_bits(out, 108, 10, r->soc);
+}
+
+void sbc_ir_bmv_decode(const uint8_t in[SBC_IR_BMV_LEN], struct sbc_ir_bmv *r)
+{
+	r->ttg = (uint16_t)sbc_ir_get_bits(in, 0, 16);
+	r->voltage = (int16_t)sbc_ir_get_sbits(in, 16, 16);
+	r->alarm = (uint16_t)sbc_ir_get_bits(in, 32, 16);
+	r->aux = (uint16_t)sbc_ir_get_bits(in, 48, 16);
+	r->aux_mode = (uint8_t)sbc_ir_get_bits(in, 64, 2);
+	r->current = sbc_ir_get_sbits(in, 66, 22);
+	r->consumed = sbc_ir_get_bits(in, 88, 20);
+	r->soc = (uint16_t)sbc_ir_get_bits(in, 108, 10);
+}
+
+void sbc_ir_bmv_from_state(const struct sbc_ir_state *st, struct sbc_ir_bmv *r)
+{
+	const char *codes = st->codes ? st->codes : "";
+	struct sbc_ir_bms b;
+
+	/* the fields the two records share, scaled the same way */
+	sbc_ir_bms_from_state(st, &b);
+	memset(r, 0, sizeof(*r));
+	r->ttg = b.ttg;
+	r->voltage = b.voltage;
+	r->soc = b.soc;
+	r->consumed = b.consumed;
+	r->current = st->have & SBC_IR_HAVE_CURRENT ?
+		(int32_t)sbc_ir_clamp(sbc_ir_div_round(st->current_ua, 1000), -2097152, 2097150) :
+		-1;
+	/* all 22 bits set, -1 mA, is n/a: a real -1 mA is sent as 0 */
+	if (st->have & SBC_IR_HAVE_CURRENT && r->current == -1)
+		r->current = 0;
+	if (b.error == 30 || b.error == 33 || b.error == 32)
+		r->alarm = SBC_IR_ALARM_BMS_LOCKOUT;
+	else if (sbc_ir_has_code(codes, "A-B11") || sbc_ir_has_code(codes, "W-B12"))
+		r->alarm = SBC_IR_ALARM_LOW_VOLTAGE;
+	else if (sbc_ir_has_code(codes, "A-B15"))
+		r->alarm = SBC_IR_ALARM_HIGH_TEMPERATURE;
+	if (st->have & SBC_IR_HAVE_VSTART) {
+		r->aux_mode = SBC_IR_AUX_STARTER;
+		r->aux = (uint16_t)sbc_ir_clamp(sbc_ir_div_round(st->vstart_uv, 10000), -32768,
+						 32766);
+	} else {
+		r->aux_mode = SBC_IR_AUX_NONE;
+		r->aux = 0;
+	}
 }
 
 size_t sbc_ir_frame(const struct sbc_ir_header *h, const uint8_t *ct, size_t len,

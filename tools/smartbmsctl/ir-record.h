@@ -15,6 +15,8 @@
 #define SBC_IR_PREFIX		0x10	/* "product advertisement" */
 #define SBC_IR_PRODUCT_ID	0xA3E0	/* Smart BMS CL 12-100 */
 #define SBC_IR_RECORD_BMS	0x0A	/* (Lynx Smart) BMS record */
+#define SBC_IR_RECORD_BMV	0x02	/* Battery Monitor record (SmartShunt, BMV) */
+#define SBC_IR_BMV_LEN		15	/* bytes of a Battery Monitor payload */
 #define SBC_IR_HDR_LEN		8	/* 0x10, byte, product, record, nonce, key[0] */
 #define SBC_IR_MAX_PAYLOAD	16	/* one AES block: one counter per nonce */
 #define SBC_IR_KEY_LEN		16
@@ -28,6 +30,16 @@
 #define SBC_IR_SOC_NA		0x3FF
 #define SBC_IR_CONSUMED_NA	0xFFFFF
 #define SBC_IR_TEMP_NA		0x7F
+#define SBC_IR_BMV_CURRENT_NA	0x3FFFFF	/* 22 bits: -1 mA read signed */
+
+/* Battery Monitor: aux input modes, alarm reasons (Victron's VE_REG_ALARM_REASON) */
+#define SBC_IR_AUX_STARTER	0
+#define SBC_IR_AUX_MIDPOINT	1
+#define SBC_IR_AUX_TEMPERATURE	2
+#define SBC_IR_AUX_NONE		3
+#define SBC_IR_ALARM_LOW_VOLTAGE	0x0001
+#define SBC_IR_ALARM_HIGH_TEMPERATURE	0x0040
+#define SBC_IR_ALARM_BMS_LOCKOUT	0x2000
 
 /* 2-bit states of the IO status and the alarm fields [ours, see ir-record.c] */
 #define SBC_IR_IO_NA		0
@@ -68,6 +80,21 @@ struct sbc_ir_bms {
 	uint8_t temp;		/* battery temperature, degC + 40, 7 bits */
 };
 
+/*
+ * The fields of the 0x02 Battery Monitor record, offered for receivers
+ * that read no 0x0A record (Home Assistant's victron_ble parser).
+ */
+struct sbc_ir_bmv {
+	uint16_t ttg;		/* minutes */
+	int16_t voltage;	/* 10 mV */
+	uint16_t alarm;		/* one SBC_IR_ALARM_* reason, or 0 */
+	uint16_t aux;		/* starter voltage, 10 mV (signed), by aux_mode */
+	uint8_t aux_mode;	/* SBC_IR_AUX_* */
+	int32_t current;	/* mA, 22 bits signed, + = into the battery */
+	uint32_t consumed;	/* 0.1 Ah taken out, 20 bits */
+	uint16_t soc;		/* 0.1 %, 10 bits */
+};
+
 /* What the driver says, in its units; a field is used when its bit is set. */
 #define SBC_IR_HAVE_VOLTAGE	0x01
 #define SBC_IR_HAVE_CURRENT	0x02
@@ -76,6 +103,7 @@ struct sbc_ir_bms {
 #define SBC_IR_HAVE_CHARGE	0x10	/* charge_full and charge_now */
 #define SBC_IR_HAVE_TEMP	0x20
 #define SBC_IR_HAVE_REMOTE	0x40
+#define SBC_IR_HAVE_VSTART	0x80
 
 struct sbc_ir_state {
 	unsigned int have;
@@ -85,6 +113,7 @@ struct sbc_ir_state {
 	long capacity_pct;	/* capacity */
 	long charge_full_uah, charge_now_uah;
 	long temp_dc;		/* temp, 0.1 degC */
+	long vstart_uv;		/* the alternator supply's voltage_now */
 	int remote_on;		/* remote */
 	int out[4];		/* load, charge, prealarm, alternator: 1, 0, -1 unknown */
 	const char *codes;	/* "E-B32 A-B11" */
@@ -110,6 +139,11 @@ void sbc_ir_bms_decode(const uint8_t in[SBC_IR_MAX_PAYLOAD], struct sbc_ir_bms *
 
 /* The record for the driver's state (the mapping is documented in ir-record.c). */
 void sbc_ir_bms_from_state(const struct sbc_ir_state *st, struct sbc_ir_bms *r);
+
+/* The Battery Monitor record: 15 bytes, unused bits sent as 1. */
+void sbc_ir_bmv_encode(const struct sbc_ir_bmv *r, uint8_t out[SBC_IR_BMV_LEN]);
+void sbc_ir_bmv_decode(const uint8_t in[SBC_IR_BMV_LEN], struct sbc_ir_bmv *r);
+void sbc_ir_bmv_from_state(const struct sbc_ir_state *st, struct sbc_ir_bmv *r);
 uint8_t sbc_ir_error_code(const char *codes);
 
 /* 2-bit field @off of an IO status or alarms value */

@@ -63,6 +63,11 @@ int sbc_ir_read_state(struct sbc_ir_state *st, char *codes, size_t len)
 		st->have |= SBC_IR_HAVE_CHARGE;
 	}
 	sbc_ir_long("temp", SBC_IR_HAVE_TEMP, &st->temp_dc, &st->have);
+	/* the starter battery (alternator input), for the Battery Monitor record */
+	if (!sbc_read_long(SBC_PSY_ALT, "voltage_now", &v) && !sbc_ir_listed(faults, "vstart")) {
+		st->vstart_uv = v;
+		st->have |= SBC_IR_HAVE_VSTART;
+	}
 	if (sbc_ir_listed(faults, "tbat"))
 		st->have &= ~SBC_IR_HAVE_TEMP;
 	if (!sbc_read_attr(SBC_PSY, "remote", buf, sizeof(buf)) &&

@@ -58,6 +58,8 @@ int sbc_ir_read_state(struct sbc_ir_state *st, char *codes, size_t len);
 
 /* ir-codec.c: print a decrypted record (fields by name for 0x0A) */
 void sbc_ir_print(FILE *f, const struct sbc_ir_header *h, const uint8_t *pt, size_t len);
+/* "bms" or "battery-monitor" to the record type, or -1 */
+int sbc_ir_record_type(const char *name);
 /* Parse a 32-hex-digit key: 0 or -1. */
 int sbc_ir_parse_key(const char *s, uint8_t key[SBC_IR_KEY_LEN]);
 

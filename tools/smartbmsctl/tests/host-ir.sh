@@ -49,6 +49,16 @@ def num(x, nd):
 for e in v["end_to_end"]:
     adv = bytes.fromhex(e["adv"])
     hdr = "%d %d %d %d" % (adv[1], adv[2] | adv[3] << 8, adv[4], adv[5] | adv[6] << 8)
+    if e["name"] == "BatteryMonitor":
+        x = e["expect"]
+        enc = ["ttg=" + ("n/a" if x["ttg"] is None else "%d" % x["ttg"]),
+               "voltage=" + num(x["V"], 2), "alarm=%d" % x["alarm"],
+               "aux=0", "aux-mode=%d" % x["aux_mode"], "current=" + num(x["I"], 3),
+               "consumed=" + num(-x["consumed_ah"], 1), "soc=" + num(x["soc"], 1)]
+        dec = ["voltage|%s V" % num(x["V"], 2), "soc|%s %%" % num(x["soc"], 1),
+               "consumed|%s Ah" % num(-x["consumed_ah"], 1), "current|%s A" % num(x["I"], 3),
+               "alarm|0x%04x" % x["alarm"]]
+        print("bmv", e["name"], e["plaintext"], ",".join(enc), ";".join(dec).replace(" ", "_"))
     if "plaintext" in e:
         model = e["expect"].get("model")
         print("e2e", e["name"], e["key"], e["adv"], e["plaintext"], hdr,
@@ -127,6 +137,21 @@ while read -r kind name a b c d e f g h; do
 			field_is "$fname" "$want" "$name: the decoder reads $fname"
 		done
 		;;
+	bmv)	# plaintext encode-args decode-fields: the Battery Monitor record
+		run instant-readout encode --record battery-monitor $(echo "$b" | tr ',' ' ')
+		got=$(cat "$OUT")
+		[ "$rc" = 0 ] && [ "$got" = "$a" ] &&
+			ok "$name: the battery-monitor encoder reproduces the plaintext" ||
+			not_ok "$name: encode gave '$got' (exit $rc), want '$a'"
+		run instant-readout encrypt --key 00112233445566778899aabbccddeeff --nonce 9 \
+			--record 2 "$a"
+		run instant-readout decode --key 00112233445566778899aabbccddeeff "$(cat "$OUT")"
+		for pair in $(echo "$c" | tr ';' ' '); do
+			fname=${pair%%|*}
+			want=$(echo "${pair#*|}" | tr '_' ' ')
+			field_is "$fname" "$want" "$name: the decoder reads $fname"
+		done
+		;;
 	bits)	# data reads
 		n_bits=$((n_bits + 1))
 		"$UNIT" bits "$name" "$a" > "$T/unit.out" 2>&1
@@ -180,6 +205,8 @@ expect 5 "encode: finer than the unit" instant-readout encode voltage=13.205
 expect 5 "encode: temperature below -40" instant-readout encode temperature=-41
 expect 5 "encode: alarms over 18 bits" instant-readout encode alarms=0x40000
 expect 2 "encode: unknown field" instant-readout encode volts=13
+expect 2 "encode: a bms field in a battery-monitor record" instant-readout encode -r battery-monitor io=1
+expect 2 "encode: unknown record" instant-readout encode -r lynx voltage=13
 expect 2 "encrypt: no nonce" instant-readout encrypt --key "$K" "$pt"
 expect 2 "encrypt: nonce over 16 bits" instant-readout encrypt --key "$K" --nonce 65536 "$pt"
 expect 5 "encrypt: 17 bytes" instant-readout encrypt --key "$K" --nonce 1 \
@@ -258,6 +285,18 @@ has "^nonce 3600 " "$OUT" "a restart starts at the reserve: no nonce is sent twi
 has "limit=7200$" "$SMARTBMS_IR_NONCE_FILE" "the next reserve is saved"
 expect 0 "run with an interval" instant-readout run --dry-run --count 1 --interval 200
 has "^nonce 7200 " "$OUT" "'run' is the service too"
+expect 0 "run --record battery-monitor" instant-readout --dry-run --count 1 --record battery-monitor
+ad=$(sed -n 's/.* ad //p' "$OUT")
+run instant-readout decode "$ad"
+field_is record "0x02 Battery Monitor" "battery-monitor: record 0x02"
+field_is voltage "13.20 V" "battery-monitor: voltage_now"
+field_is current "-4.500 A" "battery-monitor: current_now in mA"
+field_is soc "87.0 %" "battery-monitor: capacity"
+field_is consumed "13.0 Ah" "battery-monitor: consumed"
+field_is ttg "120 min" "battery-monitor: time to go"
+field_is alarm 0x2000 "battery-monitor: E-B32 is the BMS lockout alarm reason"
+field_is starter-voltage "14.02 V" "battery-monitor: the alternator input as the starter voltage"
+expect 2 "run --record with an unknown record" instant-readout --record lynx
 
 # an unchanged payload keeps its nonce; a change gets the next one
 rm -f "$BMS/capacity" "$BMS/charge_full" "$BMS/charge_now" "$BMS/time_to_empty_now" "$BMS/temp"

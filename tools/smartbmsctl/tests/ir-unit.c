@@ -214,6 +214,55 @@ static void outputs(void)
 	      "alarms: fields this board does not monitor stay 0");
 }
 
+static void bmv(void)
+{
+	static const struct { const char *codes; unsigned int alarm; } c[] = {
+		{ "", 0 },
+		{ "W-B12", SBC_IR_ALARM_LOW_VOLTAGE },
+		{ "A-B11", SBC_IR_ALARM_LOW_VOLTAGE },
+		{ "A-B15", SBC_IR_ALARM_HIGH_TEMPERATURE },
+		{ "A-B15 W-B12", SBC_IR_ALARM_LOW_VOLTAGE },
+		{ "E-B32 A-B11", SBC_IR_ALARM_BMS_LOCKOUT },
+		{ "E-B30", SBC_IR_ALARM_BMS_LOCKOUT },
+		{ "E-B33 A-B15", SBC_IR_ALARM_BMS_LOCKOUT },
+		{ "E-B31", 0 },
+	};
+	struct sbc_ir_state st = state();
+	struct sbc_ir_bmv r, d;
+	uint8_t pt[SBC_IR_BMV_LEN];
+	unsigned int k;
+
+	for (k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		st.codes = c[k].codes;
+		sbc_ir_bmv_from_state(&st, &r);
+		check(r.alarm == c[k].alarm, "battery monitor: codes '%s' -> alarm reason 0x%04x",
+		      c[k].codes, r.alarm);
+	}
+	st.codes = "";
+	sbc_ir_bmv_from_state(&st, &r);
+	check(r.current == -1 && r.aux_mode == SBC_IR_AUX_NONE && r.ttg == 0xFFFF &&
+	      r.soc == 0x3FF && r.consumed == 0xFFFFF && (uint16_t)r.voltage == 0x7FFF,
+	      "battery monitor: nothing known, every field n/a, no aux input");
+	st.have = SBC_IR_HAVE_CURRENT | SBC_IR_HAVE_VSTART;
+	st.current_ua = -1000;
+	st.vstart_uv = 14020000;
+	sbc_ir_bmv_from_state(&st, &r);
+	check(r.current == 0, "battery monitor: -1 mA (the n/a pattern) is sent as 0");
+	check(r.aux_mode == SBC_IR_AUX_STARTER && r.aux == 1402,
+	      "battery monitor: aux input is the starter voltage, 10 mV");
+	st.current_ua = -12345678;
+	sbc_ir_bmv_from_state(&st, &r);
+	check(r.current == -12346, "battery monitor: current in mA, rounded (%d)", r.current);
+	st.current_ua = 3000000000L;
+	sbc_ir_bmv_from_state(&st, &r);
+	check(r.current == 2097150, "battery monitor: current clamped to 22 bits");
+	sbc_ir_bmv_encode(&r, pt);
+	sbc_ir_bmv_decode(pt, &d);
+	check(d.current == r.current && d.aux == r.aux && d.aux_mode == r.aux_mode,
+	      "battery monitor: encode then decode");
+	check((pt[14] & 0xc0) == 0xc0, "battery monitor: unused bits 118-119 sent as 1");
+}
+
 static void roundtrip(void)
 {
 	struct sbc_ir_bms a = { 33, 0xFFFE, -32768, 32766, 0xA5A5, 0x2AAAA, 1000, 0xFFFFE, 126 };
@@ -300,6 +349,7 @@ int main(int argc, char **argv)
 	scale();
 	codes();
 	outputs();
+	bmv();
 	roundtrip();
 	framing();
 	crypto();
