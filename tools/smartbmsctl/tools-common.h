@@ -154,6 +154,7 @@ int cmd_calibration(int argc, char **argv, const struct sbc_global *g);
 int cmd_calibrate(int argc, char **argv, const struct sbc_global *g);
 int cmd_lines(int argc, char **argv, const struct sbc_global *g);
 int cmd_log(int argc, char **argv, const struct sbc_global *g);
+int cmd_instant_readout(int argc, char **argv, const struct sbc_global *g);
 
 /* Refuse -u for commands that only work on the local sysfs. */
 int sbc_local_only(const char *cmd, const struct sbc_global *g);

@@ -772,6 +772,9 @@ expect 2 "log over the network" -u ip:192.0.2.1 log
 # ---------------------------------------------------------------- calibrate
 . "$(dirname "$0")/host-calibrate.sh"
 
+# ---------------------------------------------------------------- instant-readout
+. "$(dirname "$0")/host-ir.sh"
+
 # ---------------------------------------------------------------- -u (libiio network)
 make_tree
 expect 2 "get over the network" -u ip:192.0.2.1 get fuse

@@ -52,7 +52,9 @@ add_bin() {
 }
 host_bins=${INITRAMFS_HOST_BINS:-1}
 [ "$host_bins" = 1 ] || add_bin() { :; }
-for b in iio_info iio_readdev iio_attr iiod gpiodetect gpioinfo gpioget gpioset; do
+# btvirt (bluez-test-tools) and btmgmt (bluez): the Instant Readout test's
+# virtual controllers, where the host has them
+for b in iio_info iio_readdev iio_attr iiod gpiodetect gpioinfo gpioget gpioset btvirt btmgmt; do
 	add_bin "$(command -v $b || true)"
 done
 add_bin "$top/tools/smartbmsctl/smartbmsctl"
