@@ -155,6 +155,25 @@ int cmd_calibrate(int argc, char **argv, const struct sbc_global *g);
 int cmd_lines(int argc, char **argv, const struct sbc_global *g);
 int cmd_log(int argc, char **argv, const struct sbc_global *g);
 
+/* uevent.c: the driver's uevents (NETLINK_KOBJECT_UEVENT, group 1) */
+#define SBC_UEVENT_BUF	8192
+
+struct sbc_uevent {
+	char buf[SBC_UEVENT_BUF + 1];
+	const char *event;		/* SMARTBMS_EVENT */
+	const char *reason;		/* SMARTBMS_REASON; "none" when absent */
+};
+
+/* a bound socket, or -errno */
+int sbc_uevent_socket(void);
+/*
+ * One datagram: 1 with @ev filled when it is an event of the smartbms
+ * supply sent by the kernel or root, 0 for anything else (or EINTR),
+ * -ENOBUFS when the kernel dropped datagrams (receive buffer full),
+ * other -errno on failure.
+ */
+int sbc_uevent_read(int fd, struct sbc_uevent *ev);
+
 /* Refuse -u for commands that only work on the local sysfs. */
 int sbc_local_only(const char *cmd, const struct sbc_global *g);
 
