@@ -74,6 +74,57 @@ static int sbc_core_refuse(char *why, size_t wlen, const char *reason)
 }
 
 /*
+ * The battery monitor's settings (BMS-MON-2) in the driver's sysfs form:
+ * the same decimals its monitor_* attributes take and show.
+ */
+static int sbc_core_monitor(const char *name, const char *in, char *out,
+			    size_t len, char *why, size_t wlen)
+{
+	struct smartbms_settings set;
+	struct smartbms_mon_settings *m = &set.mon;
+	s32 v;
+
+	smartbms_settings_default(&set);
+	if (smartbms_parse_milli(in, -INT32_MAX, INT32_MAX, &v))
+		return sbc_core_refuse(why, wlen, strcmp(name, "monitor-charged-voltage") ?
+				       "not a number with at most 3 decimals" :
+				       "a number of volts with at most 3 decimals: the "
+				       "driver takes whole millivolts");
+	if (v < 0)
+		return sbc_core_refuse(why, wlen, "outside the core's limits");
+	if (!strcmp(name, "monitor-charged-voltage")) {
+		m->charged_mv = v;	/* whole millivolts by the parser */
+		snprintf(out, len, "%ld", (long)v * 1000);
+	} else if (!strcmp(name, "monitor-tail-current")) {
+		if (v % 100)
+			return sbc_core_refuse(why, wlen, "one decimal at most");
+		m->tail_permille = v / 100;
+		snprintf(out, len, "%u.%u", m->tail_permille / 10, m->tail_permille % 10);
+	} else if (!strcmp(name, "monitor-charged-time")) {
+		if (v % 1000)
+			return sbc_core_refuse(why, wlen, "whole seconds only");
+		m->charged_s = v / 1000;
+		snprintf(out, len, "%u", m->charged_s);
+	} else if (!strcmp(name, "monitor-charge-efficiency")) {
+		if (v % 1000)
+			return sbc_core_refuse(why, wlen, "whole percent only");
+		m->efficiency_pct = v / 1000;
+		snprintf(out, len, "%u", m->efficiency_pct);
+	} else if (!strcmp(name, "monitor-peukert")) {
+		if (v % 10)
+			return sbc_core_refuse(why, wlen, "two decimals at most");
+		m->peukert_centi = v / 10;
+		snprintf(out, len, "%u.%02u", m->peukert_centi / 100,
+			 m->peukert_centi % 100);
+	} else {
+		return -1;
+	}
+	if (!smartbms_settings_valid(&set))
+		return sbc_core_refuse(why, wlen, "outside the core's limits");
+	return 0;
+}
+
+/*
  * A setting as the driver will take it, decided by the core's parsers and
  * limits (smartbms_codec.c): 0 with the sysfs form in @out, 1 refused with
  * the reason in @why, -1 when @name is none of these settings. @in is
@@ -124,6 +175,8 @@ int sbc_core_setting(const char *name, const char *in, char *out, size_t len,
 		snprintf(out, len, "%ld", (long)v);
 		return 0;
 	}
+	if (!strncmp(name, "monitor-", 8))
+		return sbc_core_monitor(name, in, out, len, why, wlen);
 	return -1;
 }
 

@@ -52,6 +52,8 @@ int sbc_fsync_parent(const char *path);
 int sbc_read_attr(const char *psy, const char *attr, char *buf, size_t len);
 int sbc_read_long(const char *psy, const char *attr, long *val);
 int sbc_write_attr(const char *psy, const char *attr, const char *val);
+/* 1 when the board has a battery monitor (monitor_sync exists) */
+int sbc_has_monitor(void);
 /* Map a write errno to an exit code and print "what: why". */
 int sbc_write_error(const char *what, int err);
 
@@ -61,16 +63,24 @@ enum sbc_kind {
 	SBC_KIND_FUSE,
 	SBC_KIND_VOLT,			/* user volts, sysfs microvolts */
 	SBC_KIND_UINT,
+	SBC_KIND_DECIMAL,		/* "1.05": the same in user and sysfs form */
 };
+
+/* sbc_setting.flags */
+#define SBC_SET_MONITOR		0x1	/* only where the board has a battery monitor */
 
 struct sbc_setting {
 	const char *name;		/* user name: "charge-limit" */
 	const char *attr;		/* sysfs attribute */
 	enum sbc_kind kind;
 	const char * const *values;	/* ENUM: NULL-terminated */
-	long min, max;			/* VOLT: microvolts; UINT */
+	long min, max;			/* VOLT: microvolts; UINT; DECIMAL: in
+					 * units of the last decimal */
 	const char *def;		/* factory default, user form */
 	const char *help;
+	const char *unit;		/* accepted after a number: "V", "%" */
+	unsigned int decimals;		/* DECIMAL: digits after the point */
+	unsigned int flags;		/* SBC_SET_* */
 };
 
 extern const struct sbc_setting sbc_settings[];

@@ -10,6 +10,8 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/smartbmsctl-test.XXXXXX") || exit 1
 export SMARTBMS_SYSFS="$T/sys"
 # where set/reset/restore save the settings (no NVMEM cell in the fake tree)
 export SMARTBMS_SETTINGS_FILE="$T/var/settings.conf"
+# where monitor save/follow and restore --boot keep the state of charge
+export SMARTBMS_SOC_FILE="$T/var/soc.bin"
 PSY="$T/sys/class/power_supply"
 BMS="$PSY/smartbms"
 ALT="$PSY/smartbms-alternator"
@@ -684,6 +686,9 @@ expect 2 "log over the network" -u ip:192.0.2.1 log
 
 # ---------------------------------------------------------------- calibrate
 . "$(dirname "$0")/host-calibrate.sh"
+
+# ---------------------------------------------------------------- battery monitor
+. "$(dirname "$0")/host-monitor.sh"
 
 # ---------------------------------------------------------------- -u (libiio network)
 make_tree
