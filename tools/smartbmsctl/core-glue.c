@@ -11,8 +11,12 @@
 
 #include "smartbms_core.h"
 #include "cal.h"
+#include "soc.h"
 
 _Static_assert(SMARTBMS_CH_NUM == SBC_CAL_NCHAN, "channel count");
+_Static_assert(SMARTBMS_SOC_BLOB_SIZE == SBC_SOC_SIZE, "soc blob size");
+_Static_assert(SMARTBMS_SOC_FLAG_SYNCED == SBC_SOC_SYNCED &&
+	       SMARTBMS_SOC_FLAG_FINAL == SBC_SOC_FINAL, "soc flags");
 
 int sbc_cal_parse(const unsigned char *data, size_t len, struct sbc_cal *cal)
 {
@@ -33,6 +37,22 @@ int sbc_cal_parse(const unsigned char *data, size_t len, struct sbc_cal *cal)
 const char *sbc_cal_parser_name(void)
 {
 	return "core";
+}
+
+int sbc_core_soc_unpack(const unsigned char *buf, size_t len,
+			struct sbc_soc *soc)
+{
+	struct smartbms_soc_saved sv;
+	int ret;
+
+	ret = smartbms_soc_unpack(buf, len, &sv);
+	if (ret)
+		return ret;
+	soc->charge_mah = sv.charge_mah;
+	soc->full_mah = sv.full_mah;
+	soc->flags = sv.flags;
+	soc->time_s = sv.time_s;
+	return 0;
 }
 
 /* whole units (ms) through the core's decimal parser; 0, or 1 with why */

@@ -139,7 +139,11 @@ static void restore_help(void)
 	       "  -w, --wait SECONDS   wait up to SECONDS for the BMS to appear\n"
 	       "  -b, --boot           at boot: a missing FILE is no error, and\n"
 	       "                       nothing is restored where the driver keeps\n"
-	       "                       the settings in NVMEM (settings_store)\n\n"
+	       "                       the settings in NVMEM (settings_store);\n"
+	       "                       then the state of charge is restored as\n"
+	       "                       'monitor restore --boot' does, from\n"
+	       "                       $SMARTBMS_SOC_FILE (default\n"
+	       "                       /var/lib/smartbms/soc.bin)\n\n"
 	       "Where no NVMEM cell keeps the settings, the result is saved to\n"
 	       "$SMARTBMS_SETTINGS_FILE (default /var/lib/smartbms/settings.conf)\n"
 	       "before restore returns.\n");
@@ -373,7 +377,7 @@ int cmd_restore(int argc, char **argv, const struct sbc_global *g)
 	unsigned int n = 0;
 	const char *file;
 	FILE *f;
-	int opt, ret = SBC_EXIT_OK, boot = 0;
+	int opt, ret = SBC_EXIT_OK, boot = 0, missing = 0;
 
 	while ((opt = getopt_long(argc, argv, "hw:b", sbc_save_opts, NULL)) != -1) {
 		switch (opt) {
@@ -403,7 +407,10 @@ int cmd_restore(int argc, char **argv, const struct sbc_global *g)
 	if (!f && boot && errno == ENOENT) {
 		printf("restore: no saved settings in %s (first boot): the driver's "
 		       "defaults apply\n", file);
-		return SBC_EXIT_OK;
+		/* nothing needs the BMS unless a state of charge is to come back */
+		if (access(sbc_soc_file(), F_OK))
+			return sbc_soc_restore(sbc_soc_file(), 1);
+		missing = 1;
 	} else if (!f) {
 		return sbc_fail(errno == EACCES ? SBC_EXIT_PERM : SBC_EXIT_FAIL,
 				"restore: %s: %s", file, strerror(errno));
@@ -424,7 +431,9 @@ int cmd_restore(int argc, char **argv, const struct sbc_global *g)
 	 * Decided once the driver is bound (settings_store exists with the
 	 * supply): the NVMEM cell, where there is one, is newer than any file.
 	 */
-	if (boot && sbc_settings_in_nvmem()) {
+	if (missing) {
+		ret = SBC_EXIT_OK;
+	} else if (boot && sbc_settings_in_nvmem()) {
 		printf("restore: the driver keeps the settings in NVMEM: %s not "
 		       "restored\n", file);
 	} else {
@@ -432,6 +441,13 @@ int cmd_restore(int argc, char **argv, const struct sbc_global *g)
 		ret = sbc_restore_apply(items, n);
 		if (!ret)
 			ret = sbc_settings_persist("restore");
+	}
+	/* the state of charge kept in a file, once the settings are back */
+	if (boot) {
+		int soc = sbc_soc_restore(sbc_soc_file(), 1);
+
+		if (!ret)
+			ret = soc;
 	}
 	return ret;
 }

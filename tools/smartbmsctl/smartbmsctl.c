@@ -28,6 +28,7 @@ static const struct {
 	{ "calibration", cmd_calibration, "write, show or verify a calibration blob" },
 	{ "lines", cmd_lines, "list the BMS's GPIO lines" },
 	{ "log", cmd_log, "follow the driver's events" },
+	{ "monitor", cmd_monitor, "keep the battery monitor's state of charge in a file" },
 };
 
 static void print_help(void)

@@ -190,6 +190,44 @@ int sbc_write_attr(const char *psy, const char *attr, const char *val)
 	return err;
 }
 
+ssize_t sbc_read_attr_bin(const char *psy, const char *attr, void *buf, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd, err;
+
+	if (sbc_psy_path(path, sizeof(path), psy, attr))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len);
+	err = errno;
+	close(fd);
+	return n < 0 ? -err : n;
+}
+
+int sbc_write_attr_bin(const char *psy, const char *attr, const void *buf, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd, err = 0;
+
+	if (sbc_psy_path(path, sizeof(path), psy, attr))
+		return -ENAMETOOLONG;
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* one write: the driver takes a whole blob or nothing */
+	n = write(fd, buf, len);
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n != len)
+		err = -EIO;
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
+}
 
 int sbc_has_monitor(void)
 {
@@ -197,6 +235,46 @@ int sbc_has_monitor(void)
 
 	return !sbc_psy_path(path, sizeof(path), SBC_PSY, "monitor_sync") &&
 	       !access(path, F_OK);
+}
+
+int sbc_write_durable(const char *cmd, const char *path, const void *data,
+		      size_t len)
+{
+	char tmp[PATH_MAX + 8], dir[PATH_MAX], *slash;
+	ssize_t n;
+	int fd, err = 0;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp) ||
+	    (size_t)snprintf(dir, sizeof(dir), "%s", path) >= sizeof(dir))
+		return sbc_fail(SBC_EXIT_USAGE, "%s: %s: name too long", cmd, path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			return sbc_fail(errno == EACCES ? SBC_EXIT_PERM : SBC_EXIT_FAIL,
+					"%s: %s: %s", cmd, dir, strerror(errno));
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return sbc_fail(errno == EACCES ? SBC_EXIT_PERM : SBC_EXIT_FAIL,
+				"%s: %s: %s", cmd, tmp, strerror(errno));
+	n = write(fd, data, len);
+	if (n < 0 || fsync(fd))
+		err = errno;
+	else if ((size_t)n != len)
+		err = EIO;
+	if (close(fd) && !err)
+		err = errno;
+	if (err) {
+		unlink(tmp);
+		return sbc_fail(SBC_EXIT_FAIL, "%s: %s: %s", cmd, tmp, strerror(err));
+	}
+	if (rename(tmp, path) || sbc_fsync_parent(path)) {
+		err = errno;
+		unlink(tmp);
+		return sbc_fail(SBC_EXIT_FAIL, "%s: %s: %s", cmd, path, strerror(err));
+	}
+	return SBC_EXIT_OK;
 }
 
 int sbc_write_error(const char *what, int err)

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 /* Exit codes: documented in smartbmsctl.8 and README.md. */
 #define SBC_EXIT_OK		0
@@ -52,8 +53,18 @@ int sbc_fsync_parent(const char *path);
 int sbc_read_attr(const char *psy, const char *attr, char *buf, size_t len);
 int sbc_read_long(const char *psy, const char *attr, long *val);
 int sbc_write_attr(const char *psy, const char *attr, const char *val);
+/* binary attributes (monitor_state): the bytes read, or -errno */
+ssize_t sbc_read_attr_bin(const char *psy, const char *attr, void *buf, size_t len);
+int sbc_write_attr_bin(const char *psy, const char *attr, const void *buf, size_t len);
 /* 1 when the board has a battery monitor (monitor_sync exists) */
 int sbc_has_monitor(void);
+/*
+ * @len bytes to @path, durably: a temporary file beside it, written and
+ * fsynced, renamed over it, the folder fsynced (made when missing). An
+ * exit code; errors printed as "CMD: PATH: why".
+ */
+int sbc_write_durable(const char *cmd, const char *path, const void *data,
+		      size_t len);
 /* Map a write errno to an exit code and print "what: why". */
 int sbc_write_error(const char *what, int err);
 
@@ -164,6 +175,11 @@ int cmd_calibration(int argc, char **argv, const struct sbc_global *g);
 int cmd_calibrate(int argc, char **argv, const struct sbc_global *g);
 int cmd_lines(int argc, char **argv, const struct sbc_global *g);
 int cmd_log(int argc, char **argv, const struct sbc_global *g);
+int cmd_monitor(int argc, char **argv, const struct sbc_global *g);
+
+/* monitor.c: the saved state of charge, at boot (restore --boot) */
+const char *sbc_soc_file(void);
+int sbc_soc_restore(const char *path, int boot);
 
 /* uevent.c: the driver's uevents (NETLINK_KOBJECT_UEVENT, group 1) */
 #define SBC_UEVENT_BUF	8192

@@ -96,7 +96,7 @@ json_eq() {
 make_tree
 expect 0 "--help" --help
 has "Usage: smartbmsctl" "$OUT" "top-level help text"
-for c in status get set reset save restore policy calibration lines log; do
+for c in status get set reset save restore policy calibration lines log monitor; do
 	expect 0 "$c --help" "$c" --help
 	has "Usage: smartbmsctl" "$OUT" "$c --help prints usage"
 done
