@@ -384,3 +384,65 @@ fi
 make_tree
 expect 0 "follow without a monitor" monitor follow --timeout 1 "$F"
 has "no battery monitor: nothing to keep" "$OUT" "follow without a monitor: said"
+
+# ---------------------------------------------------------------- status with a monitor
+make_monitor_tree
+put "$BMS/time_to_full_now" 999
+expect 0 "status with a monitor" status
+has "^Battery current +-12\.50 A$" "$OUT" "status: battery current"
+has "^State of charge +87 %$" "$OUT" "status: state of charge"
+has "^Consumed +13\.00 Ah of 100\.00 Ah$" "$OUT" "status: consumed Ah (charge_full - charge_now)"
+has "^Time to go +6 h 57 min$" "$OUT" "status: time to go"
+has "^Time to full +0 h 16 min$|^Time to full +16 min$" "$OUT" "status: time to full"
+has "^Monitor +synchronised$" "$OUT" "status: synchronised"
+has "^Alternator current +45\.00 A" "$OUT" "status: the alternator's current stays the alternator's"
+expect 0 "status --json with a monitor" status --json
+json_ok "$OUT" "status --json with a monitor parses"
+json_eq "$OUT" "d['battery']" \
+	"{'sync': 'synchronised', 'sync_reason': 'none', 'current_ua': -12500000, 'soc_pct': 87, 'consumed_uah': 13000000, 'charge_full_uah': 100000000, 'time_to_empty_s': 25056, 'time_to_full_s': 999}" \
+	"json: battery"
+json_eq "$OUT" "d['alternator_current_a']" "45.0" "json: alternator current unchanged"
+# without the alternator's current_now, smartbms's (the battery's) is not taken for it
+rm "$ALT/current_now"
+expect 0 "status with a monitor, no alternator current" status
+has "^Alternator current +unknown" "$OUT" "status: the battery current is not shown as the alternator's"
+put "$ALT/current_now" 45000000
+put "$BMS/monitor_sync" not-synchronised
+put "$BMS/monitor_sync_reason" gap
+expect 0 "status, not synchronised" status
+has "^Monitor +not synchronised: the battery current went unmeasured" "$OUT" "status: not synchronised, and why"
+if [ -n "$SHIM" ]; then
+	# what the driver has no value for fails with ENODATA: unknown, not made up
+	nodata="read:capacity=ENODATA read:charge_now=ENODATA read:time_to_empty_now=ENODATA read:time_to_full_now=ENODATA"
+	put "$BMS/monitor_sync" unknown
+	put "$BMS/monitor_sync_reason" install
+	erun "$nodata" status
+	[ "$rc" = 0 ] && ok "status while the state of charge is unknown (exit 0)" || not_ok "status while unknown: exit $rc"
+	has "^State of charge +unknown until the first full charge$" "$OUT" "status: unknown until the first full charge"
+	has "^Consumed +unknown$" "$OUT" "status: consumed unknown"
+	has "^Time to go +unknown$" "$OUT" "status: time to go unknown"
+	has "^Time to full +unknown$" "$OUT" "status: time to full unknown"
+	has "^Monitor +unknown: no saved state of charge \(first start\)" "$OUT" "status: unknown, and why"
+	hasnt "87" "$OUT" "status: nothing of the unreadable values shown"
+	erun "$nodata read:current_now=ENODATA" status --json
+	json_ok "$OUT" "status --json while unknown parses"
+	json_eq "$OUT" "d['battery']" \
+		"{'sync': 'unknown', 'sync_reason': 'install', 'current_ua': None, 'soc_pct': None, 'consumed_uah': None, 'charge_full_uah': 100000000, 'time_to_empty_s': None, 'time_to_full_s': None}" \
+		"json: battery while unknown, null where the driver has no value"
+	erun "read:current_now=ENODATA" status
+	has "^Battery current +unknown$" "$OUT" "status: battery current unknown while ibat cannot be read"
+	put "$BMS/monitor_sync" synchronised
+	put "$BMS/monitor_sync_reason" none
+	erun "read:time_to_empty_now=ENODATA read:time_to_full_now=ENODATA" status
+	has "^Time to go +not discharging$" "$OUT" "status: not discharging"
+	has "^Time to full +not charging$" "$OUT" "status: not charging"
+	put "$BMS/monitor_sync" unknown
+	put "$BMS/monitor_sync_reason" no-battery
+	erun "$nodata read:charge_full=ENODATA" status
+	has "^State of charge +unknown: the board describes no battery capacity" "$OUT" "status: no monitored-battery, said"
+fi
+make_tree
+expect 0 "status without a monitor" status
+hasnt "^(Battery current|State of charge|Consumed|Time to go|Time to full|Monitor) " "$OUT" "status without a monitor: no monitor lines"
+expect 0 "status --json without a monitor" status --json
+json_eq "$OUT" "d['battery']" "None" "json without a monitor: battery null"
