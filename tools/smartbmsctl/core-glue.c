@@ -11,8 +11,12 @@
 
 #include "smartbms_core.h"
 #include "cal.h"
+#include "soc.h"
 
 _Static_assert(SMARTBMS_CH_NUM == SBC_CAL_NCHAN, "channel count");
+_Static_assert(SMARTBMS_SOC_BLOB_SIZE == SBC_SOC_SIZE, "soc blob size");
+_Static_assert(SMARTBMS_SOC_FLAG_SYNCED == SBC_SOC_SYNCED &&
+	       SMARTBMS_SOC_FLAG_FINAL == SBC_SOC_FINAL, "soc flags");
 
 int sbc_cal_parse(const unsigned char *data, size_t len, struct sbc_cal *cal)
 {
@@ -33,6 +37,22 @@ int sbc_cal_parse(const unsigned char *data, size_t len, struct sbc_cal *cal)
 const char *sbc_cal_parser_name(void)
 {
 	return "core";
+}
+
+int sbc_core_soc_unpack(const unsigned char *buf, size_t len,
+			struct sbc_soc *soc)
+{
+	struct smartbms_soc_saved sv;
+	int ret;
+
+	ret = smartbms_soc_unpack(buf, len, &sv);
+	if (ret)
+		return ret;
+	soc->charge_mah = sv.charge_mah;
+	soc->full_mah = sv.full_mah;
+	soc->flags = sv.flags;
+	soc->time_s = sv.time_s;
+	return 0;
 }
 
 /* whole units (ms) through the core's decimal parser; 0, or 1 with why */
@@ -71,6 +91,57 @@ static int sbc_core_refuse(char *why, size_t wlen, const char *reason)
 {
 	snprintf(why, wlen, "%s", reason);
 	return 1;
+}
+
+/*
+ * The battery monitor's settings (BMS-MON-2) in the driver's sysfs form:
+ * the same decimals its monitor_* attributes take and show.
+ */
+static int sbc_core_monitor(const char *name, const char *in, char *out,
+			    size_t len, char *why, size_t wlen)
+{
+	struct smartbms_settings set;
+	struct smartbms_mon_settings *m = &set.mon;
+	s32 v;
+
+	smartbms_settings_default(&set);
+	if (smartbms_parse_milli(in, -INT32_MAX, INT32_MAX, &v))
+		return sbc_core_refuse(why, wlen, strcmp(name, "monitor-charged-voltage") ?
+				       "not a number with at most 3 decimals" :
+				       "a number of volts with at most 3 decimals: the "
+				       "driver takes whole millivolts");
+	if (v < 0)
+		return sbc_core_refuse(why, wlen, "outside the core's limits");
+	if (!strcmp(name, "monitor-charged-voltage")) {
+		m->charged_mv = v;	/* whole millivolts by the parser */
+		snprintf(out, len, "%ld", (long)v * 1000);
+	} else if (!strcmp(name, "monitor-tail-current")) {
+		if (v % 100)
+			return sbc_core_refuse(why, wlen, "one decimal at most");
+		m->tail_permille = v / 100;
+		snprintf(out, len, "%u.%u", m->tail_permille / 10, m->tail_permille % 10);
+	} else if (!strcmp(name, "monitor-charged-time")) {
+		if (v % 1000)
+			return sbc_core_refuse(why, wlen, "whole seconds only");
+		m->charged_s = v / 1000;
+		snprintf(out, len, "%u", m->charged_s);
+	} else if (!strcmp(name, "monitor-charge-efficiency")) {
+		if (v % 1000)
+			return sbc_core_refuse(why, wlen, "whole percent only");
+		m->efficiency_pct = v / 1000;
+		snprintf(out, len, "%u", m->efficiency_pct);
+	} else if (!strcmp(name, "monitor-peukert")) {
+		if (v % 10)
+			return sbc_core_refuse(why, wlen, "two decimals at most");
+		m->peukert_centi = v / 10;
+		snprintf(out, len, "%u.%02u", m->peukert_centi / 100,
+			 m->peukert_centi % 100);
+	} else {
+		return -1;
+	}
+	if (!smartbms_settings_valid(&set))
+		return sbc_core_refuse(why, wlen, "outside the core's limits");
+	return 0;
 }
 
 /*
@@ -124,6 +195,8 @@ int sbc_core_setting(const char *name, const char *in, char *out, size_t len,
 		snprintf(out, len, "%ld", (long)v);
 		return 0;
 	}
+	if (!strncmp(name, "monitor-", 8))
+		return sbc_core_monitor(name, in, out, len, why, wlen);
 	return -1;
 }
 

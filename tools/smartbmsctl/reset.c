@@ -12,8 +12,11 @@ static void reset_help(void)
 	printf("Usage: smartbmsctl reset\n\n"
 	       "Restore the factory defaults of every setting (root only):\n"
 	       "fuse unset, charge-limit 14.2, prealarm continuous,\n"
-	       "prealarm-usage use, remote-function alternator, switch on.\n"
-	       "Also clears E-B31 (configuration fault).\n");
+	       "prealarm-usage use, remote-function alternator, switch on;\n"
+	       "with a battery monitor also monitor-charged-voltage 14.0,\n"
+	       "monitor-tail-current 4.0, monitor-charged-time 180,\n"
+	       "monitor-charge-efficiency 99, monitor-peukert 1.05 (the state of\n"
+	       "charge is kept). Also clears E-B31 (configuration fault).\n");
 }
 
 int cmd_reset(int argc, char **argv, const struct sbc_global *g)

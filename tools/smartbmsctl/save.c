@@ -19,6 +19,7 @@
 
 int sbc_dump_settings(FILE *f)
 {
+	int monitor = sbc_has_monitor();
 	char val[64];
 	unsigned int i;
 	int ret;
@@ -28,7 +29,8 @@ int sbc_dump_settings(FILE *f)
 		char raw[SBC_ATTR_MAX];
 
 		/* optional attributes a driver may lack are left out */
-		if (sbc_read_attr(SBC_PSY, s->attr, raw, sizeof(raw)) == -ENOENT)
+		if (((s->flags & SBC_SET_MONITOR) && !monitor) ||
+		    sbc_read_attr(SBC_PSY, s->attr, raw, sizeof(raw)) == -ENOENT)
 			continue;
 		ret = sbc_get_setting(s, val, sizeof(val));
 		if (ret)
@@ -118,7 +120,9 @@ static void save_help(void)
 {
 	printf("Usage: smartbmsctl save FILE\n\n"
 	       "Write every setting as NAME=VALUE lines to FILE ('-' for\n"
-	       "standard output); the file is replaced atomically.\n");
+	       "standard output); the file is replaced atomically. On a board\n"
+	       "without a battery monitor the monitor-* settings are left out\n"
+	       "(said on standard error).\n");
 }
 
 static void restore_help(void)
@@ -128,11 +132,18 @@ static void restore_help(void)
 	       "the settings. Nothing is written when any line is bad, and a\n"
 	       "file without a setting is an error. When the driver refuses a\n"
 	       "value, what was written before it is rolled back.\n"
-	       "'fuse=unset' leaves the fuse alone (the driver cannot unset it).\n\n"
+	       "'fuse=unset' leaves the fuse alone (the driver cannot unset it).\n"
+	       "On a board without a battery monitor the monitor-* lines are\n"
+	       "skipped, which is said; a file without them leaves the monitor's\n"
+	       "settings as they are.\n\n"
 	       "  -w, --wait SECONDS   wait up to SECONDS for the BMS to appear\n"
 	       "  -b, --boot           at boot: a missing FILE is no error, and\n"
 	       "                       nothing is restored where the driver keeps\n"
-	       "                       the settings in NVMEM (settings_store)\n\n"
+	       "                       the settings in NVMEM (settings_store);\n"
+	       "                       then the state of charge is restored as\n"
+	       "                       'monitor restore --boot' does, from\n"
+	       "                       $SMARTBMS_SOC_FILE (default\n"
+	       "                       /var/lib/smartbms/soc.bin)\n\n"
 	       "Where no NVMEM cell keeps the settings, the result is saved to\n"
 	       "$SMARTBMS_SETTINGS_FILE (default /var/lib/smartbms/settings.conf)\n"
 	       "before restore returns.\n");
@@ -165,8 +176,13 @@ int cmd_save(int argc, char **argv, const struct sbc_global *g)
 	if (ret)
 		return ret;
 	if (!strcmp(argv[optind], "-"))
-		return sbc_dump_settings(stdout);
-	return sbc_save_file(argv[optind]);
+		ret = sbc_dump_settings(stdout);
+	else
+		ret = sbc_save_file(argv[optind]);
+	if (!ret && !sbc_has_monitor())
+		sbc_err("save: this board has no battery monitor: the monitor-* "
+			"settings are left out");
+	return ret;
 }
 
 static char *sbc_trim(char *s)
@@ -181,6 +197,8 @@ static char *sbc_trim(char *s)
 		*--e = '\0';
 	return s;
 }
+
+#define SBC_RESTORE_MAX	24	/* lines with a setting in a file */
 
 struct sbc_restore_item {
 	const struct sbc_setting *s;
@@ -220,7 +238,7 @@ static void sbc_restore_rollback(struct sbc_restore_item **done, unsigned int n)
 /* Pass 2: write in table order (the switch comes after the limits). */
 static int sbc_restore_apply(struct sbc_restore_item *items, unsigned int n)
 {
-	struct sbc_restore_item *done[16];
+	struct sbc_restore_item *done[SBC_RESTORE_MAX];
 	unsigned int i, j, ndone = 0;
 	int ret;
 
@@ -246,50 +264,18 @@ static int sbc_restore_apply(struct sbc_restore_item *items, unsigned int n)
 	return SBC_EXIT_OK;
 }
 
-int cmd_restore(int argc, char **argv, const struct sbc_global *g)
+/*
+ * Pass 1: check every line of @f, write nothing. Exit code; the checked
+ * settings in @items, their number in @n.
+ */
+static int sbc_restore_read(FILE *f, const char *file,
+			    struct sbc_restore_item *items, unsigned int *n)
 {
-	struct sbc_restore_item items[16];
-	unsigned int n = 0, i, lineno = 0, seen = 0;
+	unsigned int i, lineno = 0, seen = 0;
 	char line[SBC_LINE_MAX], sysval[64];
-	unsigned long wait_s = 0;
-	const char *file;
-	FILE *f;
-	int opt, ret = SBC_EXIT_OK, boot = 0;
+	int ret = SBC_EXIT_OK;
 
-	while ((opt = getopt_long(argc, argv, "hw:b", sbc_save_opts, NULL)) != -1) {
-		switch (opt) {
-		case 'b':
-			boot = 1;
-			break;
-		case 'h':
-			restore_help();
-			return SBC_EXIT_OK;
-		case 'w':
-			if (sbc_parse_uint(optarg, 3600, &wait_s))
-				return sbc_usage_error("restore", "--wait: '%s' is not 0..3600",
-						       optarg);
-			break;
-		default:
-			return sbc_usage_error("restore", "bad option");
-		}
-	}
-	ret = sbc_local_only("restore", g);
-	if (ret)
-		return ret;
-	if (argc - optind != 1)
-		return sbc_usage_error("restore", "expected FILE");
-	file = argv[optind];
-
-	f = strcmp(file, "-") ? fopen(file, "r") : stdin;
-	if (!f && boot && errno == ENOENT) {
-		printf("restore: no saved settings in %s (first boot): the driver's "
-		       "defaults apply\n", file);
-		return SBC_EXIT_OK;
-	}
-	if (!f)
-		return sbc_fail(errno == EACCES ? SBC_EXIT_PERM : SBC_EXIT_FAIL,
-				"restore: %s: %s", file, strerror(errno));
-	/* pass 1: check every line, write nothing */
+	*n = 0;
 	while (fgets(line, sizeof(line), f)) {
 		char *p, *eq, *key, *val;
 		const struct sbc_setting *s;
@@ -324,10 +310,10 @@ int cmd_restore(int argc, char **argv, const struct sbc_global *g)
 				       file, lineno, key);
 			break;
 		}
-		for (i = 0; i < n; i++)
+		for (i = 0; i < *n; i++)
 			if (items[i].s == s)
 				break;
-		if (i < n) {
+		if (i < *n) {
 			ret = sbc_fail(SBC_EXIT_BADDATA, "restore: %s:%u: '%s' given twice",
 				       file, lineno, key);
 			break;
@@ -340,23 +326,101 @@ int cmd_restore(int argc, char **argv, const struct sbc_global *g)
 			ret = SBC_EXIT_RANGE;
 			break;
 		}
-		if (n >= sizeof(items) / sizeof(items[0])) {
+		if (*n >= SBC_RESTORE_MAX) {
 			ret = sbc_fail(SBC_EXIT_BADDATA, "restore: %s: too many lines", file);
 			break;
 		}
-		items[n].s = s;
-		snprintf(items[n].value, sizeof(items[n].value), "%s", val);
-		n++;
+		items[*n].s = s;
+		snprintf(items[*n].value, sizeof(items[*n].value), "%s", val);
+		(*n)++;
 	}
 	if (!ret && ferror(f))
 		ret = sbc_fail(SBC_EXIT_FAIL, "restore: %s: read error", file);
-	if (f != stdin)
-		fclose(f);
+	if (!ret && !seen)
+		ret = sbc_fail(SBC_EXIT_BADDATA, "restore: %s: no setting in it "
+			       "(an empty or damaged file?): nothing written", file);
+	return ret;
+}
+
+/*
+ * A board without a battery monitor has no monitor-* settings: their lines
+ * are skipped, and that is said. The number of items left.
+ */
+static unsigned int sbc_restore_drop_monitor(struct sbc_restore_item *items,
+					     unsigned int n, const char *file)
+{
+	char names[256] = "";
+	unsigned int i, kept = 0;
+	size_t used = 0;
+
+	if (sbc_has_monitor())
+		return n;
+	for (i = 0; i < n; i++) {
+		if (!(items[i].s->flags & SBC_SET_MONITOR)) {
+			items[kept++] = items[i];
+			continue;
+		}
+		if (used < sizeof(names))
+			used += snprintf(names + used, sizeof(names) - used, " %s",
+					 items[i].s->name);
+	}
+	if (kept < n)
+		sbc_err("restore: this board has no battery monitor: not restored from "
+			"%s:%s", file, names);
+	return kept;
+}
+
+int cmd_restore(int argc, char **argv, const struct sbc_global *g)
+{
+	struct sbc_restore_item items[SBC_RESTORE_MAX];
+	unsigned long wait_s = 0;
+	unsigned int n = 0;
+	const char *file;
+	FILE *f;
+	int opt, ret = SBC_EXIT_OK, boot = 0, missing = 0;
+
+	while ((opt = getopt_long(argc, argv, "hw:b", sbc_save_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'b':
+			boot = 1;
+			break;
+		case 'h':
+			restore_help();
+			return SBC_EXIT_OK;
+		case 'w':
+			if (sbc_parse_uint(optarg, 3600, &wait_s))
+				return sbc_usage_error("restore", "--wait: '%s' is not 0..3600",
+						       optarg);
+			break;
+		default:
+			return sbc_usage_error("restore", "bad option");
+		}
+	}
+	ret = sbc_local_only("restore", g);
 	if (ret)
 		return ret;
-	if (!seen)
-		return sbc_fail(SBC_EXIT_BADDATA, "restore: %s: no setting in it "
-				"(an empty or damaged file?): nothing written", file);
+	if (argc - optind != 1)
+		return sbc_usage_error("restore", "expected FILE");
+	file = argv[optind];
+
+	f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	if (!f && boot && errno == ENOENT) {
+		printf("restore: no saved settings in %s (first boot): the driver's "
+		       "defaults apply\n", file);
+		/* nothing needs the BMS unless a state of charge is to come back */
+		if (access(sbc_soc_file(), F_OK))
+			return sbc_soc_restore(sbc_soc_file(), 1);
+		missing = 1;
+	} else if (!f) {
+		return sbc_fail(errno == EACCES ? SBC_EXIT_PERM : SBC_EXIT_FAIL,
+				"restore: %s: %s", file, strerror(errno));
+	} else {
+		ret = sbc_restore_read(f, file, items, &n);
+		if (f != stdin)
+			fclose(f);
+		if (ret)
+			return ret;
+	}
 
 	while (wait_s-- > 0 && sbc_check_present() == SBC_EXIT_NODEV)
 		sbc_sleep_ms(1000);
@@ -367,13 +431,23 @@ int cmd_restore(int argc, char **argv, const struct sbc_global *g)
 	 * Decided once the driver is bound (settings_store exists with the
 	 * supply): the NVMEM cell, where there is one, is newer than any file.
 	 */
-	if (boot && sbc_settings_in_nvmem()) {
+	if (missing) {
+		ret = SBC_EXIT_OK;
+	} else if (boot && sbc_settings_in_nvmem()) {
 		printf("restore: the driver keeps the settings in NVMEM: %s not "
 		       "restored\n", file);
-		return SBC_EXIT_OK;
+	} else {
+		n = sbc_restore_drop_monitor(items, n, file);
+		ret = sbc_restore_apply(items, n);
+		if (!ret)
+			ret = sbc_settings_persist("restore");
 	}
-	ret = sbc_restore_apply(items, n);
-	if (ret)
-		return ret;
-	return sbc_settings_persist("restore");
+	/* the state of charge kept in a file, once the settings are back */
+	if (boot) {
+		int soc = sbc_soc_restore(sbc_soc_file(), 1);
+
+		if (!ret)
+			ret = soc;
+	}
+	return ret;
 }

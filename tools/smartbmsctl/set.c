@@ -28,13 +28,15 @@ static void set_help(void)
 	       "Settings:\n");
 	for (i = 0; i < sbc_nsettings; i++) {
 		sbc_setting_range(&sbc_settings[i], range, sizeof(range));
-		printf("  %-16s %s\n  %-16s   %s%s%s\n", sbc_settings[i].name,
+		printf("  %-26s %s\n  %-26s   %s%s%s\n", sbc_settings[i].name,
 		       sbc_settings[i].help, "", range,
 		       sbc_settings[i].def ? ", default " : "",
 		       sbc_settings[i].def ? sbc_settings[i].def : "");
 	}
 	printf("\nNumbers take a decimal point or comma and the unit (14.4, 14,4V;\n"
-	       "20, 20ms; 2x7.5, 2X7,5A).\n");
+	       "20, 20ms; 2x7.5, 2X7,5A; 4,5%%; 180s).\n"
+	       "The monitor-* settings exist only where the board has a battery\n"
+	       "monitor (a battery current channel).\n");
 	if (!strcmp(sbc_settings_parser_name(), "core"))
 		printf("Values are validated by the kernel core's own parsers and\n"
 		       "limits (smartbms_codec.c): what passes here, the driver takes.\n");
@@ -49,7 +51,9 @@ static void get_help(void)
 {
 	printf("Usage: smartbmsctl get [NAME]\n\n"
 	       "Print a setting in the form 'set' takes; without NAME print\n"
-	       "every setting the driver has as NAME=VALUE lines.\n");
+	       "every setting the driver has as NAME=VALUE lines (the monitor-*\n"
+	       "settings only where the board has a battery monitor; a note on\n"
+	       "standard error says when they are left out).\n");
 }
 
 static int sbc_unknown(const char *name)
@@ -64,12 +68,21 @@ static int sbc_unknown(const char *name)
 	return SBC_EXIT_UNKNOWN;
 }
 
+/* A monitor setting on a board without a monitor: said, exit code. */
+static int sbc_no_monitor(const char *what)
+{
+	return sbc_fail(SBC_EXIT_FAIL, "%s: this board has no battery monitor "
+			"(no battery current channel)", what);
+}
+
 /* Read one setting in user form; exit code, message printed on error. */
 int sbc_get_setting(const struct sbc_setting *s, char *out, size_t len)
 {
 	char raw[SBC_ATTR_MAX];
 	int ret;
 
+	if ((s->flags & SBC_SET_MONITOR) && !sbc_has_monitor())
+		return sbc_no_monitor(s->name);
 	ret = sbc_read_attr(SBC_PSY, s->attr, raw, sizeof(raw));
 	if (ret == -ENOENT)
 		return sbc_fail(SBC_EXIT_FAIL, "%s: the driver has no attribute '%s'",
@@ -89,19 +102,18 @@ int sbc_get_setting(const struct sbc_setting *s, char *out, size_t len)
 /* Validate and write; exit code. */
 int sbc_set_setting(const struct sbc_setting *s, const char *value)
 {
-	char sysval[64];
+	char sysval[64], what[96];
 	int ret;
 
 	ret = sbc_setting_parse(s, value, sysval, sizeof(sysval));
 	if (ret)
 		return ret;
+	snprintf(what, sizeof(what), "set %s %s", s->name, value);
+	if ((s->flags & SBC_SET_MONITOR) && !sbc_has_monitor())
+		return sbc_no_monitor(what);
 	ret = sbc_write_attr(SBC_PSY, s->attr, sysval);
-	if (ret) {
-		char what[96];
-
-		snprintf(what, sizeof(what), "set %s %s", s->name, value);
+	if (ret)
 		return sbc_write_error(what, ret);
-	}
 	return SBC_EXIT_OK;
 }
 
@@ -176,5 +188,9 @@ int cmd_get(int argc, char **argv, const struct sbc_global *g)
 	ret = sbc_check_present();
 	if (ret)
 		return ret;
-	return sbc_dump_settings(stdout);
+	ret = sbc_dump_settings(stdout);
+	if (!ret && !sbc_has_monitor())
+		sbc_err("get: this board has no battery monitor: the monitor-* "
+			"settings are left out");
+	return ret;
 }

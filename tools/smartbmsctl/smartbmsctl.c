@@ -30,11 +30,13 @@ static const struct {
 	{ "log", cmd_log, "follow the driver's events" },
 	{ "instant-readout", cmd_instant_readout,
 	  "broadcast the state as Victron Instant Readout (BLE)" },
+	{ "monitor", cmd_monitor, "keep the battery monitor's state of charge in a file" },
 };
 
 static void print_help(void)
 {
 	unsigned int i;
+	size_t col;
 
 	printf("Usage: smartbmsctl [-u URI] COMMAND [OPTIONS] [ARGS]\n\n"
 	       "Status and settings of the smartbms battery management driver.\n\n"
@@ -45,8 +47,18 @@ static void print_help(void)
 	       "Commands:\n");
 	for (i = 0; i < sizeof(sbc_cmds) / sizeof(sbc_cmds[0]); i++)
 		printf("  %-16s %s\n", sbc_cmds[i].name, sbc_cmds[i].help);
-	printf("\nSettings: fuse charge-limit prealarm prealarm-usage remote-function\n"
-	       "          switch debounce poll-interval\n"
+	printf("\nSettings:");
+	for (i = 0, col = 9; i < sbc_nsettings; i++) {
+		size_t len = strlen(sbc_settings[i].name);
+
+		if (col + 1 + len > 76) {
+			printf("\n         ");
+			col = 9;
+		}
+		printf(" %s", sbc_settings[i].name);
+		col += 1 + len;
+	}
+	printf("\n"
 	       "Environment: SMARTBMS_SYSFS (default /sys)\n"
 	       "Exit status: 0 ok, 1 failure, 2 usage, 3 no BMS, 4 permission denied,\n"
 	       "  5 value out of range, 6 unknown setting, 7 kernel refused,\n"

@@ -105,6 +105,84 @@ static void sbc_fixed(FILE *f, long v, long div)
 	fprintf(f, "%s%ld.%02ld", v < 0 ? "-" : "", a / div, r);
 }
 
+/* monitor_sync_reason in words (BMS-MON-4) */
+static const char *sbc_sync_why(const char *why)
+{
+	static const char * const texts[][2] = {
+		{ "install", "no saved state of charge (first start)" },
+		{ "restored", "restored after a downtime of unknown length" },
+		{ "empty", "set to empty at low voltage (A-B11)" },
+		{ "gap", "the battery current went unmeasured for a while" },
+		{ "no-battery", "the board describes no battery capacity (monitored-battery)" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (!strcmp(why, texts[i][0]))
+			return texts[i][1];
+	return why[0] ? why : "reason unknown";
+}
+
+/* "6 h 57 min", "2 d 3 h", "12 min" */
+static void sbc_duration(FILE *f, long s)
+{
+	if (s >= 86400)
+		fprintf(f, "%ld d %ld h", s / 86400, s % 86400 / 3600);
+	else if (s >= 3600)
+		fprintf(f, "%ld h %ld min", s / 3600, s % 3600 / 60);
+	else
+		fprintf(f, "%ld min", s / 60);
+}
+
+/* The battery monitor's lines; none on a board without one. */
+static void sbc_print_battery(FILE *f, const struct sbc_battery *b)
+{
+	int known = b->have & SBC_BAT_SOC;
+
+	if (!b->present)
+		return;
+	fprintf(f, "%-22s ", "Battery current");
+	if (b->have & SBC_BAT_CURRENT) {
+		sbc_fixed(f, b->current_ua, 1000000);
+		fprintf(f, " A\n");
+	} else {
+		fprintf(f, "unknown\n");
+	}
+	fprintf(f, "%-22s ", "State of charge");
+	if (known)
+		fprintf(f, "%ld %%\n", b->soc_pct);
+	else if (!strcmp(b->why, "no-battery"))
+		fprintf(f, "unknown: %s\n", sbc_sync_why(b->why));
+	else
+		fprintf(f, "unknown until the first full charge\n");
+	fprintf(f, "%-22s ", "Consumed");
+	if ((b->have & (SBC_BAT_CHARGE | SBC_BAT_FULL)) == (SBC_BAT_CHARGE | SBC_BAT_FULL)) {
+		sbc_fixed(f, b->full_uah - b->charge_uah, 1000000);
+		fprintf(f, " Ah of ");
+		sbc_fixed(f, b->full_uah, 1000000);
+		fprintf(f, " Ah\n");
+	} else {
+		fprintf(f, "unknown\n");
+	}
+	fprintf(f, "%-22s ", "Time to go");
+	if (b->have & SBC_BAT_TTE)
+		sbc_duration(f, b->tte_s);
+	else
+		fprintf(f, "%s", known ? "not discharging" : "unknown");
+	fprintf(f, "\n%-22s ", "Time to full");
+	if (b->have & SBC_BAT_TTF)
+		sbc_duration(f, b->ttf_s);
+	else
+		fprintf(f, "%s", known ? "not charging" : "unknown");
+	fprintf(f, "\n%-22s ", "Monitor");
+	if (!strcmp(b->sync, "synchronised"))
+		fprintf(f, "synchronised\n");
+	else if (!strcmp(b->sync, "not-synchronised"))
+		fprintf(f, "not synchronised: %s\n", sbc_sync_why(b->why));
+	else
+		fprintf(f, "%s: %s\n", b->sync[0] ? b->sync : "unknown", sbc_sync_why(b->why));
+}
+
 void sbc_print_text(FILE *f, const struct sbc_state *st)
 {
 	const struct sbc_meas *m = &st->m;
@@ -159,6 +237,7 @@ void sbc_print_text(FILE *f, const struct sbc_state *st)
 			"are read from the board's sysfs)\n");
 		return;
 	}
+	sbc_print_battery(f, &st->bat);
 	fprintf(f, "%-22s %s\n", "Remote (combined)", st->remote[0] ? st->remote : "unknown");
 	fprintf(f, "%-22s %s\n", "Fuse", st->fuse[0] ? st->fuse : "unknown");
 	for (i = 0; i < SBC_OUT_NUM; i++)
@@ -229,6 +308,32 @@ static void sbc_json_field(FILE *f, const char *key, const char *val, int local)
 		sbc_json_str(f, val);
 	else
 		fprintf(f, "null");
+}
+
+/* "battery": the monitor's values, null where unknown; null without one */
+static void sbc_json_battery(FILE *f, const struct sbc_battery *b)
+{
+	const unsigned int both = SBC_BAT_CHARGE | SBC_BAT_FULL;
+
+	fprintf(f, ",\"battery\":");
+	if (!b->present) {
+		fprintf(f, "null");
+		return;
+	}
+	fprintf(f, "{\"sync\":");
+	if (b->sync[0])
+		sbc_json_str(f, b->sync);
+	else
+		fprintf(f, "null");
+	sbc_json_field(f, "sync_reason", b->why, 1);
+	sbc_json_num(f, "current_ua", b->have & SBC_BAT_CURRENT, b->current_ua, 1);
+	sbc_json_num(f, "soc_pct", b->have & SBC_BAT_SOC, b->soc_pct, 1);
+	sbc_json_num(f, "consumed_uah", (b->have & both) == both,
+		     b->full_uah - b->charge_uah, 1);
+	sbc_json_num(f, "charge_full_uah", b->have & SBC_BAT_FULL, b->full_uah, 1);
+	sbc_json_num(f, "time_to_empty_s", b->have & SBC_BAT_TTE, b->tte_s, 1);
+	sbc_json_num(f, "time_to_full_s", b->have & SBC_BAT_TTF, b->ttf_s, 1);
+	fprintf(f, "}");
 }
 
 static void sbc_json_lists(FILE *f, const struct sbc_state *st)
@@ -302,6 +407,7 @@ void sbc_print_json(FILE *f, const struct sbc_state *st, const char *source)
 		sbc_json_num(f, "temperature_c", m->have & SBC_HAVE_TEMP, m->temp_mc, 1000);
 	sbc_json_num(f, "battery_temperature_c", m->have & SBC_HAVE_PSYTEMP,
 		     m->psy_temp_dc, 10);
+	sbc_json_battery(f, &st->bat);
 	sbc_json_field(f, "fuse", st->fuse, st->local);
 	fprintf(f, ",\"fuse_set\":%s", !st->local ? "null" :
 		sbc_fuse_unset(st) ? "false" : "true");

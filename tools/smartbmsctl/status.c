@@ -27,6 +27,29 @@ static void sbc_read_str(const char *psy, const char *attr, char *buf, size_t le
 		buf[0] = '\0';
 }
 
+/* One monitor value; a read that fails (ENODATA: no value now) leaves it unknown. */
+static void sbc_bat_read(struct sbc_battery *b, const char *attr, unsigned int bit,
+			 long *val)
+{
+	if (!sbc_read_long(SBC_PSY, attr, val))
+		b->have |= bit;
+}
+
+static void sbc_status_battery(struct sbc_battery *b)
+{
+	b->present = sbc_has_monitor();
+	if (!b->present)
+		return;
+	sbc_bat_read(b, "current_now", SBC_BAT_CURRENT, &b->current_ua);
+	sbc_bat_read(b, "capacity", SBC_BAT_SOC, &b->soc_pct);
+	sbc_bat_read(b, "charge_now", SBC_BAT_CHARGE, &b->charge_uah);
+	sbc_bat_read(b, "charge_full", SBC_BAT_FULL, &b->full_uah);
+	sbc_bat_read(b, "time_to_empty_now", SBC_BAT_TTE, &b->tte_s);
+	sbc_bat_read(b, "time_to_full_now", SBC_BAT_TTF, &b->ttf_s);
+	sbc_read_str(SBC_PSY, "monitor_sync", b->sync, sizeof(b->sync));
+	sbc_read_str(SBC_PSY, "monitor_sync_reason", b->why, sizeof(b->why));
+}
+
 static int sbc_status_sysfs(struct sbc_state *st)
 {
 	const struct sbc_fuse *fuse;
@@ -47,8 +70,10 @@ static int sbc_status_sysfs(struct sbc_state *st)
 		st->m.vstart_uv = v;
 		st->m.have |= SBC_HAVE_VSTART;
 	}
+	sbc_status_battery(&st->bat);
+	/* smartbms's own current_now is the battery's where it has a monitor */
 	if (!sbc_read_long(SBC_PSY_ALT, "current_now", &v) ||
-	    !sbc_read_long(SBC_PSY, "current_now", &v)) {
+	    (!st->bat.present && !sbc_read_long(SBC_PSY, "current_now", &v))) {
 		st->m.ialt_ua = v;
 		st->m.have |= SBC_HAVE_IALT;
 	}
@@ -95,7 +120,9 @@ static void status_help(void)
 	printf("Usage: smartbmsctl [-u URI] status [OPTIONS]\n\n"
 	       "Show Li-ion voltage, software switch, alternator voltage and current\n"
 	       "(as %% of the fuse limit), output states, active codes with cause and\n"
-	       "remedy, and the prompt to set the fuse while it is unset.\n\n"
+	       "remedy, and the prompt to set the fuse while it is unset. Where the\n"
+	       "board has a battery monitor: battery current, state of charge,\n"
+	       "consumed Ah, time to go, time to full and whether it is synchronised.\n\n"
 	       "  -j, --json            one JSON object (per refresh with --watch)\n"
 	       "  -w, --watch           refresh live until interrupted\n"
 	       "  -i, --interval MS     refresh period, default 1000\n"

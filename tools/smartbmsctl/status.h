@@ -21,6 +21,22 @@ struct sbc_meas {
 	long alt_temp_dc;
 };
 
+/* sbc_battery.have: the values the driver gave (else unknown, ENODATA) */
+#define SBC_BAT_CURRENT	0x01	/* current_now, uA, + = into the battery */
+#define SBC_BAT_SOC	0x02	/* capacity, % */
+#define SBC_BAT_CHARGE	0x04	/* charge_now, uAh */
+#define SBC_BAT_FULL	0x08	/* charge_full, uAh */
+#define SBC_BAT_TTE	0x10	/* time_to_empty_now, s */
+#define SBC_BAT_TTF	0x20	/* time_to_full_now, s */
+
+/* The battery monitor (BMS-MON-4), on a board with a battery current. */
+struct sbc_battery {
+	int present;			/* the board has a monitor */
+	unsigned int have;		/* SBC_BAT_* */
+	long current_ua, soc_pct, charge_uah, full_uah, tte_s, ttf_s;
+	char sync[24], why[24];		/* monitor_sync, monitor_sync_reason */
+};
+
 #define SBC_OUT_NUM	4
 
 /* The four output lines: attribute, label, meaning of high and low. */
@@ -39,6 +55,7 @@ struct sbc_state {
 	char sw[16], remote[16], fuse[16], status[32], health[32];
 	int out[SBC_OUT_NUM];		/* -1: unknown */
 	char codes[SBC_ATTR_MAX], faults[SBC_ATTR_MAX], implausible[SBC_ATTR_MAX];
+	struct sbc_battery bat;
 };
 
 /* status-print.c */

@@ -190,6 +190,93 @@ int sbc_write_attr(const char *psy, const char *attr, const char *val)
 	return err;
 }
 
+ssize_t sbc_read_attr_bin(const char *psy, const char *attr, void *buf, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd, err;
+
+	if (sbc_psy_path(path, sizeof(path), psy, attr))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len);
+	err = errno;
+	close(fd);
+	return n < 0 ? -err : n;
+}
+
+int sbc_write_attr_bin(const char *psy, const char *attr, const void *buf, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd, err = 0;
+
+	if (sbc_psy_path(path, sizeof(path), psy, attr))
+		return -ENAMETOOLONG;
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* one write: the driver takes a whole blob or nothing */
+	n = write(fd, buf, len);
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n != len)
+		err = -EIO;
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
+}
+
+int sbc_has_monitor(void)
+{
+	char path[PATH_MAX];
+
+	return !sbc_psy_path(path, sizeof(path), SBC_PSY, "monitor_sync") &&
+	       !access(path, F_OK);
+}
+
+int sbc_write_durable(const char *cmd, const char *path, const void *data,
+		      size_t len)
+{
+	char tmp[PATH_MAX + 8], dir[PATH_MAX], *slash;
+	ssize_t n;
+	int fd, err = 0;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp) ||
+	    (size_t)snprintf(dir, sizeof(dir), "%s", path) >= sizeof(dir))
+		return sbc_fail(SBC_EXIT_USAGE, "%s: %s: name too long", cmd, path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			return sbc_fail(errno == EACCES ? SBC_EXIT_PERM : SBC_EXIT_FAIL,
+					"%s: %s: %s", cmd, dir, strerror(errno));
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return sbc_fail(errno == EACCES ? SBC_EXIT_PERM : SBC_EXIT_FAIL,
+				"%s: %s: %s", cmd, tmp, strerror(errno));
+	n = write(fd, data, len);
+	if (n < 0 || fsync(fd))
+		err = errno;
+	else if ((size_t)n != len)
+		err = EIO;
+	if (close(fd) && !err)
+		err = errno;
+	if (err) {
+		unlink(tmp);
+		return sbc_fail(SBC_EXIT_FAIL, "%s: %s: %s", cmd, tmp, strerror(err));
+	}
+	if (rename(tmp, path) || sbc_fsync_parent(path)) {
+		err = errno;
+		unlink(tmp);
+		return sbc_fail(SBC_EXIT_FAIL, "%s: %s: %s", cmd, path, strerror(err));
+	}
+	return SBC_EXIT_OK;
+}
+
 int sbc_write_error(const char *what, int err)
 {
 	err = err < 0 ? -err : err;
@@ -290,21 +377,38 @@ static const char * const sbc_switch_vals[] = { "on", "off", NULL };
 
 const struct sbc_setting sbc_settings[] = {
 	{ "fuse", "fuse", SBC_KIND_FUSE, NULL, 0, 0, "unset",
-	  "alternator fuse fitted (BMS-ALT-3)" },
+	  "alternator fuse fitted (BMS-ALT-3)", "A", 0, 0 },
 	{ "charge-limit", "constant_charge_voltage", SBC_KIND_VOLT, NULL,
-	  13000000, 15300000, "14.2", "battery charge limit in volts (BMS-CHG-1)" },
+	  13000000, 15300000, "14.2", "battery charge limit in volts (BMS-CHG-1)",
+	  "V", 0, 0 },
 	{ "prealarm", "prealarm_signal", SBC_KIND_ENUM, sbc_signal_vals, 0, 0,
-	  "continuous", "pre-alarm signal (BMS-OUT-4)" },
+	  "continuous", "pre-alarm signal (BMS-OUT-4)", "", 0, 0 },
 	{ "prealarm-usage", "prealarm_usage", SBC_KIND_ENUM, sbc_usage_vals, 0, 0,
-	  "use", "battery pre-alarm usage (BMS-SET-3)" },
+	  "use", "battery pre-alarm usage (BMS-SET-3)", "", 0, 0 },
 	{ "remote-function", "remote_function", SBC_KIND_ENUM, sbc_remote_vals,
-	  0, 0, "alternator", "what remote off switches off (BMS-REM-2)" },
+	  0, 0, "alternator", "what remote off switches off (BMS-REM-2)", "", 0, 0 },
 	{ "switch", "software_switch", SBC_KIND_ENUM, sbc_switch_vals, 0, 0,
-	  "on", "software switch (BMS-REM-3)" },
+	  "on", "software switch (BMS-REM-3)", "", 0, 0 },
 	{ "debounce", "debounce_ms", SBC_KIND_UINT, NULL, 0, 1000, "20",
-	  "GPIO input debounce in ms (BMS-IN-1)" },
+	  "GPIO input debounce in ms (BMS-IN-1)", "ms", 0, 0 },
 	{ "poll-interval", "poll_interval_ms", SBC_KIND_UINT, NULL, 10, 10000,
-	  NULL, "driver poll interval in ms" },
+	  NULL, "driver poll interval in ms", "ms", 0, 0 },
+	/* the battery monitor's (BMS-MON-2), after everything else */
+	{ "monitor-charged-voltage", "monitor_charged_voltage", SBC_KIND_VOLT, NULL,
+	  12000000, 15300000, "14.0", "battery monitor: charged voltage",
+	  "V", 0, SBC_SET_MONITOR },
+	{ "monitor-tail-current", "monitor_tail_current", SBC_KIND_DECIMAL, NULL,
+	  5, 100, "4.0", "battery monitor: tail current, % of capacity",
+	  "%", 1, SBC_SET_MONITOR },
+	{ "monitor-charged-time", "monitor_charged_time", SBC_KIND_UINT, NULL,
+	  60, 3000, "180", "battery monitor: charged detection time in s",
+	  "s", 0, SBC_SET_MONITOR },
+	{ "monitor-charge-efficiency", "monitor_charge_efficiency", SBC_KIND_UINT,
+	  NULL, 50, 100, "99", "battery monitor: charge efficiency factor in %",
+	  "%", 0, SBC_SET_MONITOR },
+	{ "monitor-peukert", "monitor_peukert", SBC_KIND_DECIMAL, NULL,
+	  100, 150, "1.05", "battery monitor: Peukert exponent",
+	  "", 2, SBC_SET_MONITOR },
 };
 const unsigned int sbc_nsettings = sizeof(sbc_settings) / sizeof(sbc_settings[0]);
 
@@ -328,8 +432,27 @@ static void sbc_volts(long uv, char *out, size_t len)
 		out[--n] = '\0';
 }
 
+/* The unit a number may carry after it; "" none. */
+static const char *sbc_setting_unit(const struct sbc_setting *s)
+{
+	return s->kind == SBC_KIND_ENUM || !s->unit ? "" : s->unit;
+}
+
+/* @v in units of the last of @decimals decimals: "1.05" */
+static void sbc_decimal(long v, unsigned int decimals, char *out, size_t len)
+{
+	long scale = 1;
+	unsigned int i;
+
+	for (i = 0; i < decimals; i++)
+		scale *= 10;
+	snprintf(out, len, "%s%ld.%0*ld", v < 0 ? "-" : "", labs(v) / scale,
+		 (int)decimals, labs(v) % scale);
+}
+
 void sbc_setting_range(const struct sbc_setting *s, char *out, size_t len)
 {
+	const char *unit = sbc_setting_unit(s);
 	char lo[32], hi[32];
 	size_t used = 0;
 	unsigned int i;
@@ -352,7 +475,12 @@ void sbc_setting_range(const struct sbc_setting *s, char *out, size_t len)
 		snprintf(out, len, "%s..%s V", lo, hi);
 		break;
 	case SBC_KIND_UINT:
-		snprintf(out, len, "%ld..%ld", s->min, s->max);
+		snprintf(out, len, "%ld..%ld%s%s", s->min, s->max, *unit ? " " : "", unit);
+		break;
+	case SBC_KIND_DECIMAL:
+		sbc_decimal(s->min, s->decimals, lo, sizeof(lo));
+		sbc_decimal(s->max, s->decimals, hi, sizeof(hi));
+		snprintf(out, len, "%s..%s%s%s", lo, hi, *unit ? " " : "", unit);
 		break;
 	}
 }
@@ -368,17 +496,14 @@ const char *sbc_settings_parser_name(void)
 
 /*
  * The forms people type, the same for every number: a decimal comma for
- * a point, the setting's unit after the number ("V", "ms", "A" on a fuse)
- * and, on a fuse, "X" for "x". 0, or -1 when nothing is left.
+ * a point, the setting's unit after the number ("V", "ms", "s", "%", "A"
+ * on a fuse) and, on a fuse, "X" for "x". 0, or -1 when nothing is left.
  */
 static int sbc_setting_normalise(const struct sbc_setting *s, const char *in,
 				 char *buf, size_t len)
 {
-	static const char * const units[] = {
-		[SBC_KIND_FUSE] = "A", [SBC_KIND_VOLT] = "V", [SBC_KIND_UINT] = "ms",
-	};
-	const char *unit = s->kind == SBC_KIND_ENUM ? NULL : units[s->kind];
-	size_t n = strlen(in), u = unit ? strlen(unit) : 0, i;
+	const char *unit = sbc_setting_unit(s);
+	size_t n = strlen(in), u = strlen(unit), i;
 
 	if (!n || n >= len)
 		return -1;
@@ -396,7 +521,7 @@ static int sbc_setting_local(const struct sbc_setting *s, const char *buf,
 {
 	unsigned long u;
 	unsigned int i;
-	long uv;
+	long uv, scale = 1, v;
 
 	switch (s->kind) {
 	case SBC_KIND_ENUM:
@@ -417,6 +542,13 @@ static int sbc_setting_local(const struct sbc_setting *s, const char *buf,
 		    u < (unsigned long)s->min)
 			return -1;
 		return snprintf(out, len, "%lu", u), 0;
+	case SBC_KIND_DECIMAL:
+		for (i = 0; i < s->decimals; i++)
+			scale *= 10;
+		if (sbc_parse_fixed(buf, scale, &v) || v < s->min || v > s->max)
+			return -1;
+		sbc_decimal(v, s->decimals, out, len);
+		return 0;
 	}
 	return -1;
 }

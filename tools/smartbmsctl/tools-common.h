@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 /* Exit codes: documented in smartbmsctl.8 and README.md. */
 #define SBC_EXIT_OK		0
@@ -52,6 +53,18 @@ int sbc_fsync_parent(const char *path);
 int sbc_read_attr(const char *psy, const char *attr, char *buf, size_t len);
 int sbc_read_long(const char *psy, const char *attr, long *val);
 int sbc_write_attr(const char *psy, const char *attr, const char *val);
+/* binary attributes (monitor_state): the bytes read, or -errno */
+ssize_t sbc_read_attr_bin(const char *psy, const char *attr, void *buf, size_t len);
+int sbc_write_attr_bin(const char *psy, const char *attr, const void *buf, size_t len);
+/* 1 when the board has a battery monitor (monitor_sync exists) */
+int sbc_has_monitor(void);
+/*
+ * @len bytes to @path, durably: a temporary file beside it, written and
+ * fsynced, renamed over it, the folder fsynced (made when missing). An
+ * exit code; errors printed as "CMD: PATH: why".
+ */
+int sbc_write_durable(const char *cmd, const char *path, const void *data,
+		      size_t len);
 /* Map a write errno to an exit code and print "what: why". */
 int sbc_write_error(const char *what, int err);
 
@@ -61,16 +74,24 @@ enum sbc_kind {
 	SBC_KIND_FUSE,
 	SBC_KIND_VOLT,			/* user volts, sysfs microvolts */
 	SBC_KIND_UINT,
+	SBC_KIND_DECIMAL,		/* "1.05": the same in user and sysfs form */
 };
+
+/* sbc_setting.flags */
+#define SBC_SET_MONITOR		0x1	/* only where the board has a battery monitor */
 
 struct sbc_setting {
 	const char *name;		/* user name: "charge-limit" */
 	const char *attr;		/* sysfs attribute */
 	enum sbc_kind kind;
 	const char * const *values;	/* ENUM: NULL-terminated */
-	long min, max;			/* VOLT: microvolts; UINT */
+	long min, max;			/* VOLT: microvolts; UINT; DECIMAL: in
+					 * units of the last decimal */
 	const char *def;		/* factory default, user form */
 	const char *help;
+	const char *unit;		/* accepted after a number: "V", "%" */
+	unsigned int decimals;		/* DECIMAL: digits after the point */
+	unsigned int flags;		/* SBC_SET_* */
 };
 
 extern const struct sbc_setting sbc_settings[];
@@ -155,6 +176,30 @@ int cmd_calibrate(int argc, char **argv, const struct sbc_global *g);
 int cmd_lines(int argc, char **argv, const struct sbc_global *g);
 int cmd_log(int argc, char **argv, const struct sbc_global *g);
 int cmd_instant_readout(int argc, char **argv, const struct sbc_global *g);
+int cmd_monitor(int argc, char **argv, const struct sbc_global *g);
+
+/* monitor.c: the saved state of charge, at boot (restore --boot) */
+const char *sbc_soc_file(void);
+int sbc_soc_restore(const char *path, int boot);
+
+/* uevent.c: the driver's uevents (NETLINK_KOBJECT_UEVENT, group 1) */
+#define SBC_UEVENT_BUF	8192
+
+struct sbc_uevent {
+	char buf[SBC_UEVENT_BUF + 1];
+	const char *event;		/* SMARTBMS_EVENT */
+	const char *reason;		/* SMARTBMS_REASON; "none" when absent */
+};
+
+/* a bound socket, or -errno */
+int sbc_uevent_socket(void);
+/*
+ * One datagram: 1 with @ev filled when it is an event of the smartbms
+ * supply sent by the kernel or root, 0 for anything else (or EINTR),
+ * -ENOBUFS when the kernel dropped datagrams (receive buffer full),
+ * other -errno on failure.
+ */
+int sbc_uevent_read(int fd, struct sbc_uevent *ev);
 
 /* Refuse -u for commands that only work on the local sysfs. */
 int sbc_local_only(const char *cmd, const struct sbc_global *g);

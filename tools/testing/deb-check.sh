@@ -32,7 +32,7 @@ cache=${SMARTBMS_CACHE:-/var/cache/smartbms}/debootstrap
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/smartbms-deb.XXXXXX")
 chmod 755 "$work"
 root=$work/root
-units="smartbms-log.service smartbms-restore.service"
+units="smartbms-log.service smartbms-restore.service smartbms-monitor.service"
 
 mounts_under() { awk -v w="$work/" 'index($2, w) == 1 { print $2 }' /proc/self/mounts | sort -r; }
 cleanup() {

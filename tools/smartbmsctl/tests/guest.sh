@@ -88,6 +88,7 @@ board_normal() {
 	sim set vref 2.5
 	sim set tbat 20
 	for c in vbat vstart ialt temp vref tbat; do sim fault $c clear; done
+	sim fault ibat clear
 }
 
 # run a command as nobody, with whatever the guest has (simple words only)
@@ -366,6 +367,182 @@ else
 fi
 expect 0 "calibration write" calibration write --set vbat=1000500,-3 "$T/cal.bin"
 expect 0 "calibration verify" calibration verify "$T/cal.bin"
+
+# ---- the battery monitor (BMS-MON-*), on a board with a battery current
+# load_sim OPTIONS...: reload the simulated board with smartbms_sim options
+# (as selftests/lib.sh load_board), wait for the driver, board at rest
+load_sim() {
+	rmmod smartbms 2> /dev/null
+	rmmod smartbms_sim || return 1
+	insmod "$SMARTBMS_MODDIR/smartbms_sim.ko" "$@" || return 1
+	insmod "$SMARTBMS_MODDIR/smartbms.ko" || return 1
+	wait_for '[ -d "$BMS" ]' 5 || return 1
+	board_normal
+	sim set ibat 0
+	usleep 600000
+}
+# sync: to full at the BMS's own charge limit, then back to rest
+sync_full() {
+	sim set ibat 0
+	sim set vbat 14.2
+	wait_for '[ "$(attr monitor_sync)" = synchronised ]' 10
+	r=$?
+	sim set vbat 13.2
+	return $r
+}
+# started FILE: wait for a follow's start line (socket bound, handlers set)
+started() { started_f=$1; wait_for 'grep -q "(start)" "$started_f"' 5; }
+size() { wc -c < "$1" 2> /dev/null | tr -d ' '; }
+
+# nothing may hold the driver's IIO device while the modules are reloaded
+if [ -n "$iiod_pid" ]; then
+	kill "$iiod_pid" 2> /dev/null
+	wait "$iiod_pid" 2> /dev/null
+	iiod_pid=
+fi
+reload=
+[ -n "$SMARTBMS_MODDIR" ] && [ -f "$SMARTBMS_MODDIR/smartbms_sim.ko" ] &&
+	[ ! -e /sys/firmware/devicetree/base/smartbms-sim-adc/compatible ] && reload=1
+if [ -n "$reload" ] && ! load_sim; then
+	not_ok "monitor: reload the simulated board"
+	reload=
+fi
+if [ ! -e "$BMS/monitor_sync" ]; then
+	skip "battery monitor" "this board has no battery current (ibat)"
+else
+	# the default charge limit (14.2 V) is what synchronises the monitor
+	smartbmsctl reset > /dev/null 2>&1
+	if [ "$(attr monitor_sync)" = unknown ]; then
+		run status
+		has "^State of charge +unknown until the first full charge$" "$OUT" "status: the state of charge unknown on a fresh board"
+		has "^Monitor +unknown: " "$OUT" "status: the monitor unknown, and why"
+		run status --json
+		has '"soc_pct":null' "$OUT" "status --json: soc_pct null while unknown"
+	else
+		skip "status: unknown state of charge" "monitor_sync is $(attr monitor_sync)"
+	fi
+	sim set ibat -5
+	wait_for '[ "$(attr current_now)" = -5000000 ]' || true
+	run status
+	has "^Battery current +-5\.00 A$" "$OUT" "status: the battery current (ibat)"
+	if sync_full; then ok "synchronised at the charge limit"; else not_ok "synchronised at the charge limit"; fi
+	expect 0 "status once synchronised" status
+	has "^State of charge +100 %$" "$OUT" "status: 100 % once synchronised"
+	has "^Consumed +0\.[0-9]{2} Ah of 100\.00 Ah$" "$OUT" "status: consumed Ah of the 100 Ah battery"
+	has "^Time to go +not discharging$" "$OUT" "status: not discharging at rest"
+	has "^Monitor +synchronised$" "$OUT" "status: synchronised"
+	expect 0 "status --json once synchronised" status --json
+	has '"battery":\{"sync":"synchronised","sync_reason":"none",' "$OUT" "status --json: battery sync"
+	has '"soc_pct":100,' "$OUT" "status --json: soc_pct 100"
+	has '"charge_full_uah":100000000,' "$OUT" "status --json: charge_full_uah"
+	sim set ibat -10
+	wait_for '[ -n "$(attr time_to_empty_now)" ]' 5 || true
+	run status
+	has "^Time to go +[0-9]+ (d|h|min)" "$OUT" "status: time to go while discharging"
+	sim set ibat 0
+
+	# the monitor's settings through the tool
+	expect 0 "set monitor-peukert 1.1" set monitor-peukert 1.1
+	is "$BMS/monitor_peukert" 1.10 "monitor_peukert 1.10 in the driver"
+	run get monitor-peukert
+	is "$OUT" 1.10 "get monitor-peukert"
+	expect 5 "set monitor-peukert 1.51 refused" set monitor-peukert 1.51
+	is "$BMS/monitor_peukert" 1.10 "monitor_peukert unchanged after 1.51"
+	expect 0 "set monitor-tail-current 2,5%" set monitor-tail-current 2,5%
+	is "$BMS/monitor_tail_current" 2.5 "monitor_tail_current 2.5 in the driver"
+	expect 0 "set monitor-charged-voltage 14.1V" set monitor-charged-voltage 14.1V
+	is "$BMS/monitor_charged_voltage" 14100000 "monitor_charged_voltage in microvolts"
+	expect 0 "get all with a monitor" get
+	has "^monitor-peukert=1\.10$" "$OUT" "get all: monitor-peukert"
+	expect 0 "reset" reset
+	is "$BMS/monitor_peukert" 1.05 "reset: monitor-peukert 1.05"
+
+	if [ -n "$reload" ] && load_sim soccell=0; then
+		# no soc cell: the tool keeps the state of charge in a file
+		S=$T/soc.bin
+		expect 1 "monitor save while unknown" monitor save "$S"
+		has "unknown" "$ERR" "monitor save while unknown: says why"
+		[ ! -e "$S" ] && ok "monitor save while unknown: no file" || not_ok "monitor save while unknown: file written"
+		smartbmsctl monitor follow --count 1 --timeout 30 "$T/follow.bin" > "$T/follow.out" 2>&1 &
+		fpid=$!
+		started "$T/follow.out" || not_ok "monitor follow started"
+		sync_full || not_ok "synchronised without a soc cell"
+		wait "$fpid"
+		frc=$?
+		[ $frc = 0 ] && ok "monitor follow --count 1 (exit 0)" || not_ok "monitor follow (exit $frc)"
+		has "saved \(soc-save\): 100\.0 % \(100\.000 of 100\.000 Ah\), synchronised" "$T/follow.out" \
+			"monitor follow: saved on the driver's soc-save"
+		is_size=$(size "$T/follow.bin")
+		[ "$is_size" = 32 ] && ok "monitor follow: a 32-byte file" || not_ok "monitor follow: file of '$is_size' bytes"
+		expect 0 "monitor save" monitor save "$S"
+		[ "$(size "$S")" = 32 ] && ok "monitor save: a 32-byte file" || not_ok "monitor save: $(size "$S") bytes"
+		has "100\.0 % \(100\.000 of 100\.000 Ah\), synchronised" "$OUT" "monitor save: what it saved"
+		expect 0 "monitor show" monitor show "$S"
+
+		load_sim soccell=0 || not_ok "reload without a soc cell"
+		is "$BMS/monitor_sync" unknown "a reloaded board without a soc cell: unknown"
+		{ head -c 20 "$S"; printf 'XXXXXXXXXXXX'; } > "$T/bad.bin"
+		expect 8 "monitor restore: a damaged file refused" monitor restore "$T/bad.bin"
+		is "$BMS/monitor_sync" unknown "monitor restore: the damaged file changed nothing"
+		expect 0 "monitor restore" monitor restore "$S"
+		is "$BMS/monitor_sync" not-synchronised "monitor restore: not synchronised (saved while running)"
+		is "$BMS/monitor_sync_reason" restored "monitor restore: reason restored"
+		is "$BMS/capacity" 100 "monitor restore: capacity back"
+		run status
+		has "^Monitor +not synchronised: restored after a downtime" "$OUT" "status: restored, said"
+		expect 7 "monitor restore again: already known (EBUSY)" monitor restore "$S"
+		expect 0 "monitor restore --boot again: already known is no error" monitor restore --boot "$S"
+		has "already known" "$OUT" "monitor restore --boot: already known, said"
+
+		# at boot: restore --boot restores it after the settings
+		load_sim soccell=0 || not_ok "reload without a soc cell"
+		SMARTBMS_SOC_FILE=$S expect 0 "restore --boot: the state of charge" restore --boot "$T/none.conf"
+		has "monitor restore: restored from" "$OUT" "restore --boot: says it restored the state of charge"
+		is "$BMS/monitor_sync" not-synchronised "restore --boot: the state of charge back"
+
+		# follow saves once more at SIGTERM
+		smartbmsctl monitor follow --timeout 30 "$T/stop.bin" > "$T/stop.out" 2>&1 &
+		fpid=$!
+		started "$T/stop.out" || true
+		rm -f "$T/stop.bin"
+		kill -TERM "$fpid"
+		wait "$fpid"
+		frc=$?
+		[ $frc = 0 ] && ok "monitor follow: SIGTERM (exit 0)" || not_ok "monitor follow: SIGTERM (exit $frc)"
+		[ "$(size "$T/stop.bin")" = 32 ] && ok "monitor follow: saved at SIGTERM" || not_ok "monitor follow: not saved at SIGTERM"
+
+		# with a soc cell the driver restores it itself: the file is not needed
+		if load_sim && sync_full; then
+			echo smartbms > /sys/bus/platform/drivers/smartbms/unbind
+			echo smartbms > /sys/bus/platform/drivers/smartbms/bind
+			wait_for '[ -d "$BMS" ]' 5 || true
+			usleep 600000
+			is "$BMS/monitor_sync" synchronised "soc cell: synchronised after a rebind"
+			expect 0 "monitor restore --boot with a soc cell: no error" monitor restore --boot "$S"
+			has "already known \(monitor_sync synchronised" "$OUT" "monitor restore --boot with a soc cell: said"
+			expect 7 "monitor restore with a soc cell: refused" monitor restore "$S"
+		else
+			not_ok "reload with a soc cell and synchronise"
+		fi
+
+		# a board without a monitor
+		if load_sim monitor=0; then
+			expect 0 "status without a monitor" status
+			hasnt "^(Battery current|State of charge|Monitor) " "$OUT" "status without a monitor: no monitor lines"
+			expect 1 "set monitor-peukert without a monitor" set monitor-peukert 1.1
+			has "this board has no battery monitor" "$ERR" "set monitor-peukert without a monitor: said"
+			expect 0 "get all without a monitor" get
+			hasnt "^monitor-" "$OUT" "get all without a monitor: no monitor lines"
+			expect 0 "monitor follow without a monitor" monitor follow --timeout 1 "$T/x.bin"
+		else
+			not_ok "reload without a monitor"
+		fi
+		load_sim || not_ok "reload the default board"
+		smartbmsctl reset > /dev/null 2>&1
+	else
+		skip "monitor save/restore across reloads" "cannot reload the simulated board here"
+	fi
+fi
 
 echo "1..$n"
 echo "# smartbmsctl guest: $((n - failed)) passed, $failed failed"

@@ -10,6 +10,8 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/smartbmsctl-test.XXXXXX") || exit 1
 export SMARTBMS_SYSFS="$T/sys"
 # where set/reset/restore save the settings (no NVMEM cell in the fake tree)
 export SMARTBMS_SETTINGS_FILE="$T/var/settings.conf"
+# where monitor save/follow and restore --boot keep the state of charge
+export SMARTBMS_SOC_FILE="$T/var/soc.bin"
 PSY="$T/sys/class/power_supply"
 BMS="$PSY/smartbms"
 ALT="$PSY/smartbms-alternator"
@@ -99,7 +101,7 @@ json_eq() {
 make_tree
 expect 0 "--help" --help
 has "Usage: smartbmsctl" "$OUT" "top-level help text"
-for c in status get set reset save restore policy calibration lines log; do
+for c in status get set reset save restore policy calibration lines log monitor; do
 	expect 0 "$c --help" "$c" --help
 	has "Usage: smartbmsctl" "$OUT" "$c --help prints usage"
 done
@@ -774,6 +776,8 @@ expect 2 "log over the network" -u ip:192.0.2.1 log
 
 # ---------------------------------------------------------------- instant-readout
 . "$(dirname "$0")/host-ir.sh"
+# ---------------------------------------------------------------- battery monitor
+. "$(dirname "$0")/host-monitor.sh"
 
 # ---------------------------------------------------------------- -u (libiio network)
 make_tree

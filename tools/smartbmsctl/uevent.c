@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smartbmsctl: the driver's uevents (KOBJ_CHANGE on the smartbms
+ * power_supply with SMARTBMS_EVENT / SMARTBMS_REASON) over
+ * NETLINK_KOBJECT_UEVENT, kernel multicast group 1; for log and
+ * monitor follow.
+ *
+ * A plain netlink socket rather than libudev's monitor: libudev would add
+ * a dependency for one socket, and its monitor on the "udev" source only
+ * sees events after udevd has processed them (not at all where udevd does
+ * not run, as in a minimal initramfs), while on the "kernel" source it is
+ * this same socket. Overflow is handled the same either way: the kernel
+ * drops datagrams when the receive buffer is full and the next recvmsg()
+ * fails with ENOBUFS, which the caller is told.
+ */
+#include <errno.h>
+#include <linux/netlink.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "tools-common.h"
+
+/* The value of KEY in a uevent's NUL-separated KEY=VALUE list, or NULL. */
+static const char *sbc_uevent_get(const char *buf, size_t len, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		size_t n = strnlen(p, (size_t)(end - p));
+
+		if (n > klen && !strncmp(p, key, klen) && p[klen] == '=')
+			return p + klen + 1;
+		p += n + 1;
+	}
+	return NULL;
+}
+
+int sbc_uevent_socket(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	const char *rcvbuf = getenv("SMARTBMS_LOG_RCVBUF");	/* tests */
+	int one = 1, fd;
+
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+	if (fd < 0)
+		return -errno;
+	if (rcvbuf && *rcvbuf) {
+		int sz = atoi(rcvbuf);
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int sbc_uevent_read(int fd, struct sbc_uevent *ev)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct ucred))];
+	struct sockaddr_nl sa;
+	struct iovec iov = { ev->buf, SBC_UEVENT_BUF };
+	struct msghdr msg = {
+		.msg_name = &sa, .msg_namelen = sizeof(sa),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	const struct ucred *cred = NULL;
+	const char *name, *subsys;
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	n = recvmsg(fd, &msg, 0);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	ev->buf[n] = '\0';
+	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS)
+			cred = (const struct ucred *)CMSG_DATA(cm);
+	/* kernel or root only: anything else could be forged */
+	if (!cred || cred->uid != 0)
+		return 0;
+	/* libudev's re-broadcasts start with "libudev" and are not ours */
+	if (!strncmp(ev->buf, "libudev", 7))
+		return 0;
+	ev->event = sbc_uevent_get(ev->buf, (size_t)n, "SMARTBMS_EVENT");
+	if (!ev->event)
+		return 0;
+	subsys = sbc_uevent_get(ev->buf, (size_t)n, "SUBSYSTEM");
+	name = sbc_uevent_get(ev->buf, (size_t)n, "POWER_SUPPLY_NAME");
+	if ((subsys && strcmp(subsys, "power_supply")) ||
+	    (name && strcmp(name, SBC_PSY)))
+		return 0;
+	ev->reason = sbc_uevent_get(ev->buf, (size_t)n, "SMARTBMS_REASON");
+	if (!ev->reason || !*ev->reason)
+		ev->reason = "none";
+	return 1;
+}
