@@ -1,35 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smartbmsctl log: follow the driver's uevents (KOBJ_CHANGE on the
- * smartbms power_supply with SMARTBMS_EVENT / SMARTBMS_REASON) over
- * NETLINK_KOBJECT_UEVENT, kernel multicast group 1.
+ * smartbmsctl log: follow the driver's uevents (uevent.c).
  *
- * A plain netlink socket rather than libudev's monitor: libudev would add
- * a dependency for one socket, and its monitor on the "udev" source only
- * sees events after udevd has processed them (not at all where udevd does
- * not run, as in a minimal initramfs), while on the "kernel" source it is
- * this same socket. Overflow is handled the same either way: the kernel
- * drops datagrams when the receive buffer is full and the next recvmsg()
- * fails with ENOBUFS. That is said ("events-lost"), and the current state
- * (outputs and codes) is printed, so that nothing is missed unnoticed;
- * with --save the settings are saved again, since a change may be among
- * the lost.
+ * Overflow: the kernel drops datagrams when the receive buffer is full
+ * and the next recvmsg() fails with ENOBUFS. That is said
+ * ("events-lost"), and the current state (outputs and codes) is printed,
+ * so that nothing is missed unnoticed; with --save the settings are saved
+ * again, since a change may be among the lost.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <stdlib.h>
-#include <linux/netlink.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include "tools-common.h"
-
-#define SBC_UEVENT_BUF	8192
 
 static volatile sig_atomic_t sbc_log_stop;
 
@@ -54,22 +42,6 @@ static void log_help(void)
 	       "Only messages from the kernel or from root are accepted.\n");
 }
 
-/* The value of KEY in a uevent's NUL-separated KEY=VALUE list, or NULL. */
-static const char *sbc_uevent_get(const char *buf, size_t len, const char *key)
-{
-	size_t klen = strlen(key);
-	const char *p = buf, *end = buf + len;
-
-	while (p < end) {
-		size_t n = strnlen(p, (size_t)(end - p));
-
-		if (n > klen && !strncmp(p, key, klen) && p[klen] == '=')
-			return p + klen + 1;
-		p += n + 1;
-	}
-	return NULL;
-}
-
 /* Errors raise the priority; restoring events are notices. */
 static int sbc_event_prio(const char *event)
 {
@@ -77,30 +49,6 @@ static int sbc_event_prio(const char *event)
 	    !strcmp(event, "code-raised") || !strcmp(event, "prealarm-on"))
 		return LOG_WARNING;
 	return LOG_NOTICE;
-}
-
-static int sbc_uevent_socket(void)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
-	const char *rcvbuf = getenv("SMARTBMS_LOG_RCVBUF");	/* tests */
-	int one = 1, fd;
-
-	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
-	if (fd < 0)
-		return -errno;
-	if (rcvbuf && *rcvbuf) {
-		int sz = atoi(rcvbuf);
-
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	}
-	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
 }
 
 static void sbc_log_line(int use_syslog, int prio, const char *event,
@@ -152,53 +100,21 @@ static void sbc_log_resync(int use_syslog, const char *save)
  * One datagram; 1 when it was a smartbms event, 0 when not, -errno.
  * Lost datagrams are reported and resynchronised here.
  */
-static int sbc_uevent_recv(int fd, int use_syslog, const char *save)
+static int sbc_log_recv(int fd, int use_syslog, const char *save)
 {
-	char buf[SBC_UEVENT_BUF + 1];
-	char cbuf[CMSG_SPACE(sizeof(struct ucred))];
-	struct sockaddr_nl sa;
-	struct iovec iov = { buf, SBC_UEVENT_BUF };
-	struct msghdr msg = {
-		.msg_name = &sa, .msg_namelen = sizeof(sa),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	const struct ucred *cred = NULL;
-	const char *event, *reason, *name, *subsys;
-	struct cmsghdr *cm;
-	ssize_t n;
+	struct sbc_uevent ev;
+	int r;
 
-	n = recvmsg(fd, &msg, 0);
-	if (n < 0 && errno == ENOBUFS) {
+	r = sbc_uevent_read(fd, &ev);
+	if (r == -ENOBUFS) {
 		sbc_log_resync(use_syslog, save);
 		return 0;
 	}
-	if (n < 0)
-		return errno == EINTR ? 0 : -errno;
-	buf[n] = '\0';
-	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS)
-			cred = (const struct ucred *)CMSG_DATA(cm);
-	/* kernel or root only: anything else could be forged */
-	if (!cred || cred->uid != 0)
-		return 0;
-	/* libudev's re-broadcasts start with "libudev" and are not ours */
-	if (!strncmp(buf, "libudev", 7))
-		return 0;
-	event = sbc_uevent_get(buf, (size_t)n, "SMARTBMS_EVENT");
-	if (!event)
-		return 0;
-	subsys = sbc_uevent_get(buf, (size_t)n, "SUBSYSTEM");
-	name = sbc_uevent_get(buf, (size_t)n, "POWER_SUPPLY_NAME");
-	if ((subsys && strcmp(subsys, "power_supply")) ||
-	    (name && strcmp(name, SBC_PSY)))
-		return 0;
-	reason = sbc_uevent_get(buf, (size_t)n, "SMARTBMS_REASON");
-	if (!reason || !*reason)
-		reason = "none";
-	sbc_log_line(use_syslog, sbc_event_prio(event), event, reason);
+	if (r != 1)
+		return r < 0 ? r : 0;
+	sbc_log_line(use_syslog, sbc_event_prio(ev.event), ev.event, ev.reason);
 	/* BMS-SET-4: a change made straight through sysfs is saved at once */
-	if (save && !strcmp(event, "settings-changed") && !strcmp(reason, "unsaved") &&
+	if (save && !strcmp(ev.event, "settings-changed") && !strcmp(ev.reason, "unsaved") &&
 	    sbc_save_file(save))
 		sbc_log_line(use_syslog, LOG_ERR, "settings-not-saved", save);
 	return 1;
@@ -252,7 +168,7 @@ int cmd_log(int argc, char **argv, const struct sbc_global *g)
 	if (optind != argc)
 		return sbc_usage_error("log", "unexpected argument '%s'", argv[optind]);
 
-	fd = sbc_uevent_socket();
+	fd = sbc_uevent_open();
 	if (fd < 0)
 		return sbc_fail(fd == -EACCES || fd == -EPERM ? SBC_EXIT_PERM : SBC_EXIT_FAIL,
 				"log: uevent socket: %s", strerror(-fd));
@@ -281,7 +197,7 @@ int cmd_log(int argc, char **argv, const struct sbc_global *g)
 		}
 		if (r <= 0)
 			continue;
-		r = sbc_uevent_recv(fd, use_syslog, save);
+		r = sbc_log_recv(fd, use_syslog, save);
 		if (r < 0) {
 			ret = sbc_fail(SBC_EXIT_FAIL, "log: receiving uevents: %s",
 				       strerror(-r));

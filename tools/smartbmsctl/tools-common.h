@@ -142,6 +142,21 @@ int sbc_settings_in_nvmem(void);
 /* after a change: save the file where no NVMEM cell keeps the settings */
 int sbc_settings_persist(const char *cmd);
 
+/* uevent.c: the driver's events over NETLINK_KOBJECT_UEVENT */
+struct sbc_uevent {
+	char event[48];			/* SMARTBMS_EVENT: load-disconnect, ... */
+	char reason[48];		/* SMARTBMS_REASON: A-B11, atd, ..., none */
+};
+/* a bound socket, or -errno */
+int sbc_uevent_open(void);
+/*
+ * One datagram: 1 when it was a smartbms event (in @ev), 2 for any other
+ * change of the smartbms supplies, 0 for anything else, -ENOBUFS when
+ * events were lost (receive buffer overflow), other -errno on failure.
+ * Only the kernel's and root's messages count.
+ */
+int sbc_uevent_read(int fd, struct sbc_uevent *ev);
+
 /* Commands */
 int cmd_status(int argc, char **argv, const struct sbc_global *g);
 int cmd_set(int argc, char **argv, const struct sbc_global *g);
