@@ -27,7 +27,7 @@ static void sbc_read_str(const char *psy, const char *attr, char *buf, size_t le
 		buf[0] = '\0';
 }
 
-static int sbc_status_sysfs(struct sbc_state *st)
+int sbc_status_sysfs(struct sbc_state *st)
 {
 	const struct sbc_fuse *fuse;
 	unsigned int i;

@@ -41,6 +41,9 @@ struct sbc_state {
 	char codes[SBC_ATTR_MAX], faults[SBC_ATTR_MAX], implausible[SBC_ATTR_MAX];
 };
 
+/* status.c: the local sysfs state; SBC_EXIT_NODEV (said) without a BMS */
+int sbc_status_sysfs(struct sbc_state *st);
+
 /* status-print.c */
 void sbc_print_text(FILE *f, const struct sbc_state *st);
 void sbc_print_json(FILE *f, const struct sbc_state *st, const char *source);

@@ -83,6 +83,9 @@ const struct sbc_setting *sbc_setting_find(const char *name);
  */
 int sbc_setting_parse(const struct sbc_setting *s, const char *in,
 		      char *out, size_t len);
+/* The same, silent: the message ("NAME: invalid value ...") in @msg */
+int sbc_setting_check(const struct sbc_setting *s, const char *in,
+		      char *out, size_t len, char *msg, size_t mlen);
 /* sysfs form to user form; 0 or SBC_EXIT_FAIL when unparsable */
 int sbc_setting_format(const struct sbc_setting *s, const char *sysval,
 		       char *out, size_t len);
