@@ -8,10 +8,6 @@
 
 #include "tools-common.h"
 
-#ifndef SMARTBMSCTL_VERSION
-#define SMARTBMSCTL_VERSION "0.1"
-#endif
-
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv, const struct sbc_global *g);
@@ -28,6 +24,7 @@ static const struct {
 	{ "calibration", cmd_calibration, "write, show or verify a calibration blob" },
 	{ "lines", cmd_lines, "list the BMS's GPIO lines" },
 	{ "log", cmd_log, "follow the driver's events" },
+	{ "mqtt", cmd_mqtt, "bridge to an MQTT broker for Home Assistant" },
 };
 
 static void print_help(void)

@@ -11,6 +11,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#ifndef SMARTBMSCTL_VERSION
+#define SMARTBMSCTL_VERSION "0.1"
+#endif
+
 /* Exit codes: documented in smartbmsctl.8 and README.md. */
 #define SBC_EXIT_OK		0
 #define SBC_EXIT_FAIL		1	/* other failure: I/O, network, ... */
@@ -172,6 +176,8 @@ int cmd_calibration(int argc, char **argv, const struct sbc_global *g);
 int cmd_calibrate(int argc, char **argv, const struct sbc_global *g);
 int cmd_lines(int argc, char **argv, const struct sbc_global *g);
 int cmd_log(int argc, char **argv, const struct sbc_global *g);
+/* mqtt.c, or bridge.c's "not built in" without libmosquitto (MQTT=0) */
+int cmd_mqtt(int argc, char **argv, const struct sbc_global *g);
 
 /* Refuse -u for commands that only work on the local sysfs. */
 int sbc_local_only(const char *cmd, const struct sbc_global *g);
