@@ -86,11 +86,12 @@ const char *sbc_code_class(const char *code)
 
 int sbc_codes_have(const char *codes, const char *cls)
 {
-	const char *p = codes, *c;
+	const char *p = codes;
 	char w[32];
 
 	while ((p = sbc_word(p, w, sizeof(w)))) {
-		c = sbc_code_class(w);
+		const char *c = sbc_code_class(w);
+
 		if (c && !strcmp(c, cls))
 			return 1;
 	}
@@ -200,14 +201,6 @@ static const struct option *sbc_longopt(const struct option *o, const char *name
 	return NULL;
 }
 
-static void sbc_conf_free(struct sbc_conf *c)
-{
-	int i;
-
-	for (i = 1; i < c->argc; i++)
-		free(c->argv[i]);
-}
-
 /* "name value" lines into "--name=value" arguments; exit code */
 static int sbc_conf_load(const char *cmd, const char *path,
 			 const struct option *longopts, struct sbc_conf *c)
@@ -304,9 +297,10 @@ int sbc_bridge_options(const char *cmd, int argc, char **argv,
 		       const char *shortopts, const struct option *longopts,
 		       sbc_opt_fn fn, void *ctx)
 {
+	/* the options point into it for as long as the command runs */
+	static struct sbc_conf c;
 	const char *config = NULL;
-	struct sbc_conf c;
-	int i, ret;
+	int i;
 
 	/* the file first, whatever its place on the command line */
 	for (i = 1; i < argc && !sbc_wants_help(argc, argv); i++) {
@@ -321,10 +315,10 @@ int sbc_bridge_options(const char *cmd, int argc, char **argv,
 		}
 	}
 	if (config) {
-		ret = sbc_conf_load(cmd, config, longopts, &c);
+		int ret = sbc_conf_load(cmd, config, longopts, &c);
+
 		if (!ret)
 			ret = sbc_opt_pass(cmd, c.argc, c.argv, shortopts, longopts, fn, ctx, &c);
-		sbc_conf_free(&c);
 		if (ret)
 			return ret;
 	}

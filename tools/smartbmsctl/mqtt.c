@@ -321,7 +321,6 @@ static void sbc_mqtt_command(struct sbc_mqtt *b, const char *object, const char 
 static void sbc_mqtt_on_connect(struct mosquitto *mosq, void *ctx, int rc)
 {
 	struct sbc_mqtt *b = ctx;
-	char t[SBC_MQ_TOPIC_MAX];
 
 	if (rc) {
 		sbc_err("mqtt: %s:%lu refused the connection: %s", b->o.host, b->o.port,
@@ -337,6 +336,8 @@ static void sbc_mqtt_on_connect(struct mosquitto *mosq, void *ctx, int rc)
 	b->connected_once = 1;
 	mosquitto_subscribe(mosq, NULL, b->status_topic, 1);
 	if (b->o.allow_commands) {
+		char t[SBC_MQ_TOPIC_MAX];
+
 		snprintf(t, sizeof(t), "%s/software_switch/set", b->m.base);
 		mosquitto_subscribe(mosq, NULL, t, 1);
 		snprintf(t, sizeof(t), "%s/charge_limit/set", b->m.base);
