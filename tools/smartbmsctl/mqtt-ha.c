@@ -260,8 +260,10 @@ static void sbc_ha_config(const struct sbc_mq *m, const struct sbc_ha_ent *e, FI
 	if (e->diag)
 		sbc_ha_kv(f, "entity_category", "diagnostic");
 	if (!strcmp(e->component, "binary_sensor")) {
-		fprintf(f, e->val == SBC_V_SWITCH ? ",\"payload_on\":\"on\",\"payload_off\":\"off\"" :
-			",\"payload_on\":\"ON\",\"payload_off\":\"OFF\"");
+		const char *on = e->val == SBC_V_SWITCH ? "on" : "ON";
+		const char *off = e->val == SBC_V_SWITCH ? "off" : "OFF";
+
+		fprintf(f, ",\"payload_on\":\"%s\",\"payload_off\":\"%s\"", on, off);
 	} else if (!strcmp(e->component, "switch")) {
 		sbc_ha_topic(m, e->object, "/set", t, sizeof(t));
 		sbc_ha_kv(f, "command_topic", t);

@@ -309,8 +309,8 @@ static void sbc_mqtt_command(struct sbc_mqtt *b, const char *object, const char 
 	error = sbc_mqtt_apply(b, sbc_setting_find(setting), msg, val, why, sizeof(why));
 	/* BMS-SET-4, as 'smartbmsctl set' does */
 	if (!error && !sbc_settings_in_nvmem() && sbc_save_file(sbc_settings_file())) {
-		snprintf(saved, sizeof(saved), "applied, but not saved to %s: lost at the next boot",
-			 sbc_settings_file());
+		snprintf(saved, sizeof(saved),
+			 "applied, but not saved to %s: lost at the next boot", sbc_settings_file());
 		warning = saved;
 	}
 	sbc_mqtt_result(b, object, val, error, warning);
