@@ -48,7 +48,7 @@ struct sbc_mqtt {
 	struct sbc_backoff bo;
 	long long attempt_ms;
 	int connected_once, fatal, poll_now, present, acked_mid;
-	char avail[SBC_MQ_TOPIC_MAX], status_topic[SBC_MQ_TOPIC_MAX];
+	char avail[SBC_MQ_TOPIC_MAX], status_topic[SBC_MQ_TOPIC_MAX], idbuf[80];
 	struct sbc_evq q;
 	struct sbc_snap snap;
 };
@@ -309,8 +309,8 @@ static void sbc_mqtt_command(struct sbc_mqtt *b, const char *object, const char 
 	error = sbc_mqtt_apply(b, sbc_setting_find(setting), msg, val, why, sizeof(why));
 	/* BMS-SET-4, as 'smartbmsctl set' does */
 	if (!error && !sbc_settings_in_nvmem() && sbc_save_file(sbc_settings_file())) {
-		snprintf(saved, sizeof(saved),
-			 "applied, but not saved to %s: lost at the next boot", sbc_settings_file());
+		snprintf(saved, sizeof(saved), "applied, but not saved to %s: lost at the "
+			 "next boot", sbc_settings_file());
 		warning = saved;
 	}
 	sbc_mqtt_result(b, object, val, error, warning);
@@ -562,17 +562,17 @@ static const struct option sbc_mqtt_longopts[] = {
 };
 
 /* libmosquitto set up as the options say; exit code */
-static int sbc_mqtt_setup(struct sbc_mqtt *b, char *idbuf, size_t idlen)
+static int sbc_mqtt_setup(struct sbc_mqtt *b)
 {
 	struct sbc_mqtt_opts *o = &b->o;
 	char pw[256] = "";
 	int ret;
 
 	if (!o->id) {
-		if (sbc_board_id(idbuf, idlen))
+		if (sbc_board_id(b->idbuf, sizeof(b->idbuf)))
 			return sbc_fail(SBC_EXIT_FAIL, "mqtt: no id from the board (no serial "
 					"number, DMI UUID or /etc/machine-id): give --id");
-		o->id = idbuf;
+		o->id = b->idbuf;
 	}
 	if (!o->port)
 		o->port = o->tls ? 8883 : 1883;
@@ -645,7 +645,6 @@ static long long sbc_min(long long a, long long b)
 int cmd_mqtt(int argc, char **argv, const struct sbc_global *g)
 {
 	static struct sbc_mqtt b;
-	char idbuf[80];
 	long long now, next_look, next_all;
 	int ret, fd;
 
@@ -659,7 +658,7 @@ int cmd_mqtt(int argc, char **argv, const struct sbc_global *g)
 	ret = sbc_local_only("mqtt", g);
 	if (ret)
 		return ret;
-	ret = sbc_mqtt_setup(&b, idbuf, sizeof(idbuf));
+	ret = sbc_mqtt_setup(&b);
 	if (ret)
 		goto out;
 	fd = sbc_uevent_open();

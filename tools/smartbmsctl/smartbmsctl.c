@@ -25,6 +25,7 @@ static const struct {
 	{ "lines", cmd_lines, "list the BMS's GPIO lines" },
 	{ "log", cmd_log, "follow the driver's events" },
 	{ "mqtt", cmd_mqtt, "bridge to an MQTT broker for Home Assistant" },
+	{ "signalk", cmd_signalk, "bridge to a Signal K server" },
 };
 
 static void print_help(void)

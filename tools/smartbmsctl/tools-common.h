@@ -178,6 +178,7 @@ int cmd_lines(int argc, char **argv, const struct sbc_global *g);
 int cmd_log(int argc, char **argv, const struct sbc_global *g);
 /* mqtt.c, or bridge.c's "not built in" without libmosquitto (MQTT=0) */
 int cmd_mqtt(int argc, char **argv, const struct sbc_global *g);
+int cmd_signalk(int argc, char **argv, const struct sbc_global *g);
 
 /* Refuse -u for commands that only work on the local sysfs. */
 int sbc_local_only(const char *cmd, const struct sbc_global *g);
