@@ -24,6 +24,7 @@
 #include "tools-common.h"
 
 #define SBC_UEVENT_BUF	8192
+#define SBC_UEVENT_RCVBUF	(1024 * 1024)
 
 /* The value of KEY in a uevent's NUL-separated KEY=VALUE list, or NULL. */
 static const char *sbc_uevent_get(const char *buf, size_t len, const char *key)
@@ -54,6 +55,12 @@ int sbc_uevent_open(void)
 		int sz = atoi(rcvbuf);
 
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	} else {
+		/* room for a burst (udevd takes far more); beyond rmem_max as root */
+		int sz = SBC_UEVENT_RCVBUF;
+
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)))
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	}
 	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
