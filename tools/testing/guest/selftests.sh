@@ -32,4 +32,9 @@ if [ -f /test/smartbmsctl/guest.sh ]; then
 	echo "# tool: smartbmsctl guest tests"
 	sh /test/smartbmsctl/guest.sh || { rc=1; echo "# smartbmsctl guest tests failed"; }
 fi
+# The bridges against the real driver, with a broker in the guest.
+if [ -f /test/smartbmsctl/guest-bridges.sh ]; then
+	echo "# tool: smartbmsctl bridges (mqtt, signalk) guest tests"
+	sh /test/smartbmsctl/guest-bridges.sh || { rc=1; echo "# smartbmsctl bridges guest tests failed"; }
+fi
 exit $rc
