@@ -327,7 +327,7 @@ void sbc_ha_discovery(struct sbc_mq *m, const struct sbc_snap *s)
 }
 
 /* the codes' texts from the manual: PREFIX/ID/active_codes/attributes */
-static void sbc_ha_codes_attrs(struct sbc_mq *m, const struct sbc_snap *s, int all)
+static void sbc_ha_codes_attrs(struct sbc_mq *m, const struct sbc_snap *s)
 {
 	const char *p = s->st.codes, *json;
 	char t[SBC_MQ_TOPIC_MAX], w[32];
@@ -361,7 +361,7 @@ static void sbc_ha_codes_attrs(struct sbc_mq *m, const struct sbc_snap *s, int a
 	json = sbc_buf_str(&b);
 	sbc_ha_topic(m, "active_codes", "/attributes", t, sizeof(t));
 	if (json)
-		sbc_mq_pub(m, t, json, 1, !all);
+		sbc_mq_pub(m, t, json, 1, 1);
 	sbc_buf_free(&b);
 }
 
@@ -380,9 +380,9 @@ void sbc_ha_state(struct sbc_mq *m, const struct sbc_snap *s, int all)
 		/* Home Assistant keeps at most 255 characters of a state */
 		val[255] = '\0';
 		sbc_ha_topic(m, e->object, NULL, topic, sizeof(topic));
-		sbc_mq_pub(m, topic, val, 1, !all);
+		sbc_mq_pub(m, topic, val, 1, !e->meas);
 	}
-	sbc_ha_codes_attrs(m, s, all);
+	sbc_ha_codes_attrs(m, s);
 }
 
 int sbc_ha_event(struct sbc_mq *m, const struct sbc_event *e)

@@ -51,8 +51,9 @@ void sbc_ha_discovery(struct sbc_mq *m, const struct sbc_snap *s);
 /* whether the entities @s has differ from the last discovery */
 int sbc_ha_changed(const struct sbc_mq *m, const struct sbc_snap *s);
 /*
- * The state topics: with @all every one, else those that are not
- * measurements and changed (measurements go out every --interval).
+ * The state topics: those that changed since they were last sent (all of
+ * them after sbc_mq_forget()), and with @all every reading too (every
+ * --interval).
  */
 void sbc_ha_state(struct sbc_mq *m, const struct sbc_snap *s, int all);
 /* one event on PREFIX/ID/event */

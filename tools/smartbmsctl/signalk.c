@@ -288,9 +288,10 @@ static void sbc_sk_remember(struct sbc_sk *k, const struct sbc_sk_val *v)
 }
 
 /*
- * One delta with the values to send (@all: every one, else those that
- * are no reading and changed), notifications in an update of their own.
- * 0, or -errno when the connection broke.
+ * One delta with the values that changed since they were last sent (all
+ * of them on a new connection) and with @all every reading too;
+ * notifications in an update of their own. 0, or -errno when the
+ * connection broke.
  */
 static int sbc_sk_send(struct sbc_sk *k, int all)
 {
@@ -315,7 +316,7 @@ static int sbc_sk_send(struct sbc_sk *k, int all)
 			if (notif != pass)
 				continue;
 			s = sbc_sk_sent(k, v->path);
-			if (!all && (v->meas || (s && !strcmp(s->json, v->json))))
+			if (v->meas ? !all : s && !strcmp(s->json, v->json))
 				continue;
 			if (!n[pass]++)
 				fprintf(b.f, "%s{\"source\":{\"label\":\"smartbms\","
