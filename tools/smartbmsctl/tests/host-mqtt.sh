@@ -209,6 +209,13 @@ mq_is "$B/status" Discharging "state: status"
 [ -z "$(mq_get "$B/state_of_charge" 1)" ] && ok "state: no state of charge without a battery monitor" ||
 	not_ok "state: a state of charge without a battery monitor"
 
+# readings every --interval (3 s), a state only when it changes
+mosquitto_sub -p $PORT -t "$B/li_ion_voltage" -t "$B/active_codes" -R -v -W 7 > "$T/live" 2> /dev/null
+n=$(grep -c "^$B/li_ion_voltage " "$T/live")
+[ "$n" -ge 2 ] && [ "$n" -le 3 ] && ok "readings every --interval ($n in 7 s)" ||
+	not_ok "readings: $n in 7 s with --interval 3"
+hasnt "^$B/active_codes " "$T/live" "an unchanged state is not published again"
+
 # changes at once, readings every --interval
 put "$BMS/codes" "A-B11 W-B12"
 put "$BMS/load_disconnect" 0
