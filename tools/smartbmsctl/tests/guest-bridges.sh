@@ -97,14 +97,14 @@ mq_is "$B/warning" ON "mqtt: W-B12 (the battery's pre-alarm): warning on" 4
 mq_is "$B/active_codes" "W-B12 Low voltage warning" "mqtt: W-B12 as text" 2
 sim set prealarm-in 0
 mq_is "$B/warning" OFF "mqtt: W-B12 cleared" 4
-sim set temp 80
-mq_is "$B/alarm" ON "mqtt: A-B15 (80 degC): alarm on" 4
+sim set temp 90
+mq_is "$B/alarm" ON "mqtt: A-B15 (90 degC, above 85): alarm on" 4
 sim set temp 25
 mq_is "$B/alarm" OFF "mqtt: A-B15 cleared" 4
 
 # a command, and the driver's events it causes
 smartbmsctl set remote-function system > /dev/null 2>&1
-mosquitto_sub -h $H -t "$B/event" -R -C 2 -W 8 > "$T/events" 2> /dev/null &
+mosquitto_sub -h $H -t "$B/event" -R -C 20 -W 5 > "$T/events" 2> /dev/null &
 sub=$!
 mosquitto_sub -h $H -t "$B/result" -R -C 1 -W 5 > "$T/result" 2> /dev/null &
 res=$!
@@ -154,10 +154,13 @@ mq_is "$B/availability" offline "mqtt: kill -9: offline (last will)" 4
 
 # Signal K over TCP: the deltas as a listener receives them
 if busybox nc --help 2>&1 | grep -q -- '-l'; then
-	busybox nc -l -p 8375 > "$T/sk" 2> /dev/null &
+	# nc's standard input stays open: at its end nc would close its side
+	sleep 30 | busybox nc -l -p 8375 > "$T/sk" 2> /dev/null &
 	nc_pid=$!
 	usleep 300000
 	sim set prealarm-in 1
+	i=0
+	until grep -qw W-B12 "$BMS/codes" || [ $i -gt 30 ]; do usleep 100000; i=$((i + 1)); done
 	smartbmsctl signalk -H $H --id $ID --http-port 9 --interval 1 > /dev/null 2> "$T/bridge.err" &
 	bridge_pid=$!
 	sleep 3
