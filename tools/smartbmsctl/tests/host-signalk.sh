@@ -68,9 +68,10 @@ start_server() {
 	echo "{\"mdns\": false, \"pipedProviders\": []$sec}" > "$T/sk/settings.json"
 	restart_server
 }
-# restart_server: the server again, on its config as it is
+# restart_server: the server again, on its config as it is; it asks npm
+# for a newer version of itself unless told not to
 restart_server() {
-	PORT=$HTTP TCPSTREAMPORT=$TCP NMEA0183PORT=$(free_port) \
+	PORT=$HTTP TCPSTREAMPORT=$TCP NMEA0183PORT=$(free_port) SIGNALK_DISABLE_SERVER_UPDATES=1 \
 		"$SERVER" -c "$T/sk" >> "$T/server.log" 2>&1 &
 	server_pid=$!
 	i=0
