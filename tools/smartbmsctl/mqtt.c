@@ -212,12 +212,20 @@ static void sbc_mqtt_event(struct sbc_mqtt *b, const struct sbc_uevent *ev)
 		sbc_evq_push(&b->q, &e);
 }
 
-/* The events kept while the broker was away, oldest first. */
+/*
+ * The events kept while the broker was away, oldest first; then, when
+ * older ones had to make room, that they were dropped (seq tells how many).
+ */
 static void sbc_mqtt_flush(struct sbc_mqtt *b)
 {
 	const struct sbc_event *e;
 
-	if (b->q.dropped) {
+	while (b->m.up && (e = sbc_evq_peek(&b->q))) {
+		if (sbc_ha_event(&b->m, e))
+			return;
+		sbc_evq_pop(&b->q);
+	}
+	if (b->m.up && b->q.dropped) {
 		struct sbc_uevent lost = { "events-lost", "queue-overflow" };
 		struct sbc_event le;
 
@@ -225,11 +233,6 @@ static void sbc_mqtt_flush(struct sbc_mqtt *b)
 		b->q.dropped = 0;
 		sbc_event_stamp(&b->q, &lost, &le);
 		sbc_ha_event(&b->m, &le);
-	}
-	while (b->m.up && (e = sbc_evq_peek(&b->q))) {
-		if (sbc_ha_event(&b->m, e))
-			break;
-		sbc_evq_pop(&b->q);
 	}
 }
 
