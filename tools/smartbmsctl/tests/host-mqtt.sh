@@ -123,6 +123,14 @@ start_bridge() {
 	"$TOOL" mqtt "$@" > "$T/bridge.out" 2> "$T/bridge.err" &
 	bridge_pid=$!
 }
+# wait_connected N: until the bridge has said "connected" N times (15 s);
+# after a broker restart the retained "online" of before is no proof
+wait_connected() {
+	i=0
+	until [ "$(grep -c "connected to" "$T/bridge.err")" -ge "$1" ]; do
+		i=$((i + 1)); [ $i -gt 75 ] && return 1; sleep 0.2
+	done
+}
 stop_bridge() {
 	[ -z "$bridge_pid" ] && return
 	kill "$bridge_pid" 2> /dev/null
@@ -413,7 +421,8 @@ if can_inject; then
 	put "$BMS/codes" "A-B11"
 	sleep 4
 	start_broker
-	mq_is "$B/availability" online "restart: reconnected" 15
+	wait_connected 2 && ok "restart: reconnected" || not_ok "restart: not reconnected"
+	mq_is "$B/availability" online "restart: online"
 	mq_is "$B/active_codes" "A-B11 Low voltage" "restart: the state changed meanwhile is published"
 	mosquitto_sub -p $PORT -c -i evsub -q 1 -t "$B/event" -W 3 > "$T/ev2" 2> /dev/null
 	python3 - "$T/ev1" "$T/ev2" "$R" > "$T/checks" <<'PY'
@@ -431,11 +440,42 @@ PY
 	while IFS='|' read -r r d; do
 		if [ "$r" = ok ]; then ok "restart: $d"; else not_ok "restart: $d"; fi
 	done < "$T/checks"
+	# more events than are kept: the newest 64, then that the others went
+	stop_broker
+	sleep 1.5
+	i=0
+	set --
+	while [ $i -lt 70 ]; do
+		set -- "$@" "change@/devices/platform/smartbms/power_supply/smartbms|ACTION=change|SUBSYSTEM=power_supply|POWER_SUPPLY_NAME=smartbms|SMARTBMS_EVENT=prealarm-on|SMARTBMS_REASON=${R}g$i"
+		i=$((i + 1))
+	done
+	send_uevent "$@"
+	set --
+	start_broker
+	wait_connected 3
+	mosquitto_sub -p $PORT -c -i evsub -q 1 -t "$B/event" -W 3 > "$T/ev3" 2> /dev/null
+	python3 - "$T/ev3" "$R" > "$T/checks" <<'PY'
+import json, sys
+r = sys.argv[2]
+every = [json.loads(l) for l in open(sys.argv[1])]
+mine = [e["reason"] for e in every if e["reason"].startswith(r + "g")]
+def check(c, d): print(("ok|" if c else "FAIL|") + d)
+check(mine == ["%sg%d" % (r, i) for i in range(6, 70)],
+      "70 events while away: the newest 64 kept, in order (%d: %s..%s)"
+      % (len(mine), mine[:1], mine[-1:]))
+lost = [e for e in every if e["event_type"] == "events-lost"]
+check(len(lost) == 1 and lost[0]["reason"] == "queue-overflow" and every[-1] is lost[0],
+      "then one events-lost queue-overflow")
+PY
+	while IFS='|' read -r r d; do
+		if [ "$r" = ok ]; then ok "restart: $d"; else not_ok "restart: $d"; fi
+	done < "$T/checks"
+	has "6 events dropped while the broker was away" "$ERR" "restart: the dropped events said"
 	has "connection lost: retrying in 1 s" "$ERR" "restart: the loss said"
 	has "retrying in 2 s" "$ERR" "restart: backoff doubles (2 s)"
 	has "retrying in 4 s" "$ERR" "restart: backoff doubles (4 s)"
 	n=$(grep -c "connected to" "$ERR")
-	[ "$n" = 2 ] && ok "restart: one connection each" || not_ok "restart: $n connections, want 2"
+	[ "$n" = 3 ] && ok "restart: one connection each time" || not_ok "restart: $n connections, want 3"
 	put "$BMS/codes" ""
 	stop_bridge
 else
