@@ -27,7 +27,7 @@ binding=Documentation/devicetree/bindings/power/supply/smartbms.yaml
 # kernel image meta package | .dtb path below the package's dtb directory |
 # nodes the overlay adds or changes, validated against the schemas
 boards=(
-	"rpi4|smartbms-rpi4-ads1115.dtso|arch/arm64/boot/dts/broadcom/bcm2711-rpi-4-b.dts|arm64|linux-image-arm64|broadcom/bcm2711-rpi-4-b.dtb|smartbms|adc@48|adc@49|channel@[4-7]|smartbms-(vbat|vstart|vref)-divider|smartbms-ialt-amplifier|smartbms-temp-transducer"
+	"rpi4|smartbms-rpi4-ads1115.dtso|arch/arm64/boot/dts/broadcom/bcm2711-rpi-4-b.dts|arm64|linux-image-arm64|broadcom/bcm2711-rpi-4-b.dtb|smartbms|adc@48|adc@49|channel@[4-7]|smartbms-(vbat|vstart|vref)-divider|smartbms-ialt-amplifier|smartbms-temp-transducer|current-monitor@40|smartbms-battery"
 	"boneblack|smartbms-boneblack.dtso|arch/arm/boot/dts/am335x-boneblack.dts|armhf|linux-image-armmp|am335x-boneblack.dtb|smartbms|tscadc@0|adc|smartbms-(vbat|vstart|vref)-divider|smartbms-ialt-amplifier|smartbms-temp-transducer"
 )
 

@@ -74,7 +74,9 @@ board_normal() {
 	sim set temp 25
 	sim set vref 2.5
 	sim set tbat 20
+	sim set ibat 0 2>/dev/null
 	for c in vbat vstart ialt temp vref tbat; do sim fault $c clear; done
+	sim fault ibat clear 2>/dev/null
 }
 
 ksft_finish() {

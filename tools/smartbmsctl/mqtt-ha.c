@@ -89,7 +89,7 @@ static const struct sbc_ha_ent sbc_ha_ents[] = {
 static const char * const sbc_ha_events[] = {
 	"load-disconnect", "load-reconnect", "charge-disconnect", "charge-reconnect",
 	"prealarm-on", "prealarm-off", "alternator-on", "alternator-off",
-	"code-raised", "code-cleared", "settings-changed", "events-lost",
+	"code-raised", "code-cleared", "settings-changed", "soc-save", "events-lost",
 };
 
 static const char * const sbc_ha_classes[] = { "error", "alarm", "warning" };

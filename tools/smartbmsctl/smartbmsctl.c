@@ -24,6 +24,8 @@ static const struct {
 	{ "calibration", cmd_calibration, "write, show or verify a calibration blob" },
 	{ "lines", cmd_lines, "list the BMS's GPIO lines" },
 	{ "log", cmd_log, "follow the driver's events" },
+	{ "instant-readout", cmd_instant_readout,
+	  "broadcast the state as Victron Instant Readout (BLE)" },
 	{ "mqtt", cmd_mqtt, "bridge to an MQTT broker for Home Assistant" },
 	{ "signalk", cmd_signalk, "bridge to a Signal K server" },
 };
@@ -40,7 +42,7 @@ static void print_help(void)
 	       "  -V, --version   show the version\n\n"
 	       "Commands:\n");
 	for (i = 0; i < sizeof(sbc_cmds) / sizeof(sbc_cmds[0]); i++)
-		printf("  %-12s %s\n", sbc_cmds[i].name, sbc_cmds[i].help);
+		printf("  %-16s %s\n", sbc_cmds[i].name, sbc_cmds[i].help);
 	printf("\nSettings: fuse charge-limit prealarm prealarm-usage remote-function\n"
 	       "          switch debounce poll-interval\n"
 	       "Environment: SMARTBMS_SYSFS (default /sys)\n"

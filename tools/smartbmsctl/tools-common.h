@@ -176,6 +176,7 @@ int cmd_calibration(int argc, char **argv, const struct sbc_global *g);
 int cmd_calibrate(int argc, char **argv, const struct sbc_global *g);
 int cmd_lines(int argc, char **argv, const struct sbc_global *g);
 int cmd_log(int argc, char **argv, const struct sbc_global *g);
+int cmd_instant_readout(int argc, char **argv, const struct sbc_global *g);
 /* mqtt.c, or bridge.c's "not built in" without libmosquitto (MQTT=0) */
 int cmd_mqtt(int argc, char **argv, const struct sbc_global *g);
 int cmd_signalk(int argc, char **argv, const struct sbc_global *g);

@@ -40,8 +40,10 @@ debug) frags+=("$here/kernel/debug.config") ;;
 esac
 case "$arch" in
 x86_64) karch=x86_64; cross=; image=arch/x86/boot/bzImage
-	# the power-cut test's disk (the debug kernel does not need it)
-	[ "$variant" = default ] && frags+=("$here/kernel/x86_64-disk.config") ;;
+	# the power-cut test's disk and the Instant Readout test's virtual
+	# Bluetooth controllers (the debug kernel needs neither)
+	[ "$variant" = default ] && frags+=("$here/kernel/x86_64-disk.config" \
+		"$here/kernel/bluetooth.config") ;;
 arm64) karch=arm64; cross=aarch64-linux-gnu-; image=arch/arm64/boot/Image
 	frags+=("$here/kernel/arm64.config") ;;
 *) die "unknown arch '$arch' (x86_64|arm64)" ;;

@@ -5,7 +5,8 @@
  *   smartbms_main.c  resources, sampling, input IRQs, outputs, events;
  *   smartbms_psy.c   the two power supplies and the sysfs settings;
  *   smartbms_iio.c   the IIO re-export of the measurements;
- *   smartbms_cal.c   the calibration: loaded, replaced, stored.
+ *   smartbms_cal.c   the calibration: loaded, replaced, stored;
+ *   smartbms_mon.c   the battery monitor: ibat, capacity, saved charge.
  */
 #ifndef _SMARTBMS_H
 #define _SMARTBMS_H
@@ -58,6 +59,10 @@ struct smartbms {
 	struct nvmem_cell *cal_cell;	/* NULL: kept in the firmware file */
 	const char *fw_name;		/* that file */
 	u8 cal_blob[SMARTBMS_CAL_BLOB_SIZE];	/* the one in use */
+	struct iio_channel *ibat;	/* battery current, or NULL */
+	struct nvmem_cell *soc_cell;	/* NULL: smartbmsctl keeps a file */
+	struct work_struct soc_work;	/* writes soc_blob to soc_cell */
+	u8 soc_blob[SMARTBMS_SOC_BLOB_SIZE];
 
 	struct delayed_work work;
 	struct power_supply *psy;
@@ -83,6 +88,19 @@ int smartbms_cal_load(struct smartbms *bms);
 void smartbms_cal_get(struct smartbms *bms, struct smartbms_calibration *cal);
 ssize_t smartbms_cal_store_show(struct smartbms *bms, char *buf);
 extern struct bin_attribute smartbms_bin_attr_calibration;
+
+/* smartbms_mon.c */
+#define SMARTBMS_MON_NPROPS	6
+extern const enum power_supply_property smartbms_mon_props[SMARTBMS_MON_NPROPS];
+extern const struct attribute_group smartbms_mon_group;
+int smartbms_mon_get_channel(struct smartbms *bms);
+int smartbms_mon_probe(struct smartbms *bms);
+void smartbms_mon_read_ibat(struct smartbms *bms, s32 *ma, bool *ok);
+bool smartbms_mon_save_locked(struct smartbms *bms);
+void smartbms_mon_final_save(struct smartbms *bms);
+int smartbms_mon_get_property(struct smartbms *bms,
+			      enum power_supply_property psp,
+			      union power_supply_propval *val);
 
 /* smartbms_iio.c */
 int smartbms_iio_register(struct smartbms *bms);

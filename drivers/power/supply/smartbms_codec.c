@@ -17,7 +17,12 @@
 #include "smartbms_compat.h"
 #include "smartbms_core.h"
 
-/* Settings blob: magic, version, six u8 settings, u16 0, two u32, CRC. */
+/*
+ * Settings blob: magic, version, five u8 settings, the monitor's efficiency
+ * and Peukert (u8 each), two u32, the monitor's charged voltage and time
+ * (u16 each) and tail current (u8), zeros, CRC. A version 1 blob written
+ * before the monitor existed has zeros there: the monitor's defaults.
+ */
 #define SMARTBMS_SET_MAGIC		"SBMS"
 #define SMARTBMS_SET_VERSION		1
 #define SMARTBMS_SET_CRC_OFF		(SMARTBMS_SETTINGS_BLOB_SIZE - 4)
@@ -234,8 +239,35 @@ void smartbms_settings_default(struct smartbms_settings *set)
 	set->remote_fn = SMARTBMS_REMOTE_ALTERNATOR;
 	set->switch_on = true;
 	set->debounce_ms = SMARTBMS_DEBOUNCE_DEF_MS;
+	smartbms_mon_settings_default(&set->mon);
 }
 EXPORT_SYMBOL_NS_GPL(smartbms_settings_default, SMARTBMS);
+
+/* BMS-MON-2 */
+void smartbms_mon_settings_default(struct smartbms_mon_settings *m)
+{
+	m->charged_mv = SMARTBMS_MON_CHARGED_DEF_MV;
+	m->tail_permille = SMARTBMS_MON_TAIL_DEF;
+	m->charged_s = SMARTBMS_MON_CHARGED_DEF_S;
+	m->efficiency_pct = SMARTBMS_MON_EFF_DEF_PCT;
+	m->peukert_centi = SMARTBMS_MON_PEUKERT_DEF;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_mon_settings_default, SMARTBMS);
+
+bool smartbms_mon_settings_valid(const struct smartbms_mon_settings *m)
+{
+	return m->charged_mv >= SMARTBMS_MON_CHARGED_MIN_MV &&
+	       m->charged_mv <= SMARTBMS_MON_CHARGED_MAX_MV &&
+	       m->tail_permille >= SMARTBMS_MON_TAIL_MIN &&
+	       m->tail_permille <= SMARTBMS_MON_TAIL_MAX &&
+	       m->charged_s >= SMARTBMS_MON_CHARGED_MIN_S &&
+	       m->charged_s <= SMARTBMS_MON_CHARGED_MAX_S &&
+	       m->efficiency_pct >= SMARTBMS_MON_EFF_MIN_PCT &&
+	       m->efficiency_pct <= SMARTBMS_MON_EFF_MAX_PCT &&
+	       m->peukert_centi >= SMARTBMS_MON_PEUKERT_MIN &&
+	       m->peukert_centi <= SMARTBMS_MON_PEUKERT_MAX;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_mon_settings_valid, SMARTBMS);
 
 /* BMS-SET-1: every field in range. */
 bool smartbms_settings_valid(const struct smartbms_settings *set)
@@ -248,7 +280,8 @@ bool smartbms_settings_valid(const struct smartbms_settings *set)
 	       set->charge_limit_mv >= SMARTBMS_CHARGE_LIMIT_MIN_MV &&
 	       set->charge_limit_mv <= SMARTBMS_CHARGE_LIMIT_MAX_MV &&
 	       (unsigned int)set->remote_fn <= SMARTBMS_REMOTE_SYSTEM &&
-	       set->debounce_ms <= SMARTBMS_DEBOUNCE_MAX_MS;
+	       set->debounce_ms <= SMARTBMS_DEBOUNCE_MAX_MS &&
+	       smartbms_mon_settings_valid(&set->mon);
 }
 EXPORT_SYMBOL_NS_GPL(smartbms_settings_valid, SMARTBMS);
 
@@ -434,6 +467,17 @@ static void smartbms_put_le32(u8 *p, u32 v)
 	p[3] = v >> 24;
 }
 
+static u16 smartbms_get_le16(const u8 *p)
+{
+	return p[0] | p[1] << 8;
+}
+
+static void smartbms_put_le16(u8 *p, u16 v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+
 /* Calibration blob of CONTRACT.md: E-B30 when this fails. */
 int smartbms_calibration_parse(const u8 *data, size_t len,
 			       struct smartbms_calibration *cal)
@@ -499,6 +543,12 @@ int smartbms_settings_pack(const struct smartbms_settings *set,
 	buf[9] = set->switch_on;
 	smartbms_put_le32(buf + 12, set->charge_limit_mv);
 	smartbms_put_le32(buf + 16, set->debounce_ms);
+	/* the monitor's (BMS-MON-2); all zero in a blob from before it */
+	buf[10] = set->mon.efficiency_pct;
+	buf[11] = set->mon.peukert_centi;
+	smartbms_put_le16(buf + 20, set->mon.charged_mv);
+	smartbms_put_le16(buf + 22, set->mon.charged_s);
+	buf[24] = set->mon.tail_permille;
 	smartbms_put_le32(buf + SMARTBMS_SET_CRC_OFF,
 			  smartbms_crc(buf, SMARTBMS_SET_CRC_OFF));
 	return 0;
@@ -523,9 +573,70 @@ int smartbms_settings_unpack(const u8 *buf, size_t len,
 	tmp.switch_on = buf[9];
 	tmp.charge_limit_mv = smartbms_get_le32(buf + 12);
 	tmp.debounce_ms = smartbms_get_le32(buf + 16);
+	tmp.mon.efficiency_pct = buf[10];
+	tmp.mon.peukert_centi = buf[11];
+	tmp.mon.charged_mv = smartbms_get_le16(buf + 20);
+	tmp.mon.charged_s = smartbms_get_le16(buf + 22);
+	tmp.mon.tail_permille = buf[24];
+	if (!buf[10] && !buf[11] && !buf[20] && !buf[21] && !buf[22] &&
+	    !buf[23] && !buf[24])
+		smartbms_mon_settings_default(&tmp.mon);
 	if (!smartbms_settings_valid(&tmp))
 		return -EINVAL;
 	*set = tmp;
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(smartbms_settings_unpack, SMARTBMS);
+
+/*
+ * The monitor's saved state (BMS-MON-5): magic, version, flags, the charge
+ * and the capacity it was counted against (u32 mAh), the time of the save
+ * (s64 seconds, CLOCK_REALTIME), zeros, CRC.
+ */
+#define SMARTBMS_SOC_MAGIC		"SBSC"
+#define SMARTBMS_SOC_VERSION		1
+#define SMARTBMS_SOC_CRC_OFF		(SMARTBMS_SOC_BLOB_SIZE - 4)
+#define SMARTBMS_SOC_FLAGS		(SMARTBMS_SOC_FLAG_SYNCED | \
+					 SMARTBMS_SOC_FLAG_FINAL)
+
+int smartbms_soc_pack(const struct smartbms_soc_saved *s, u8 *buf, size_t len)
+{
+	if (len < SMARTBMS_SOC_BLOB_SIZE || s->charge_mah > s->full_mah ||
+	    (s->flags & ~SMARTBMS_SOC_FLAGS))
+		return -EINVAL;
+	memset(buf, 0, SMARTBMS_SOC_BLOB_SIZE);
+	memcpy(buf, SMARTBMS_SOC_MAGIC, 4);
+	buf[4] = SMARTBMS_SOC_VERSION;
+	buf[5] = s->flags;
+	smartbms_put_le32(buf + 8, s->charge_mah);
+	smartbms_put_le32(buf + 12, s->full_mah);
+	smartbms_put_le32(buf + 16, (u64)s->time_s);
+	smartbms_put_le32(buf + 20, (u64)s->time_s >> 32);
+	smartbms_put_le32(buf + SMARTBMS_SOC_CRC_OFF,
+			  smartbms_crc(buf, SMARTBMS_SOC_CRC_OFF));
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_soc_pack, SMARTBMS);
+
+int smartbms_soc_unpack(const u8 *buf, size_t len, struct smartbms_soc_saved *s)
+{
+	struct smartbms_soc_saved tmp;
+
+	if (!buf || len != SMARTBMS_SOC_BLOB_SIZE ||
+	    memcmp(buf, SMARTBMS_SOC_MAGIC, 4) ||
+	    buf[4] != SMARTBMS_SOC_VERSION ||
+	    (buf[5] & ~SMARTBMS_SOC_FLAGS) ||
+	    smartbms_get_le32(buf + SMARTBMS_SOC_CRC_OFF) !=
+	    smartbms_crc(buf, SMARTBMS_SOC_CRC_OFF))
+		return -EINVAL;
+	tmp.flags = buf[5];
+	tmp.charge_mah = smartbms_get_le32(buf + 8);
+	tmp.full_mah = smartbms_get_le32(buf + 12);
+	tmp.time_s = (s64)(smartbms_get_le32(buf + 16) |
+			   (u64)smartbms_get_le32(buf + 20) << 32);
+	if (tmp.charge_mah > tmp.full_mah)
+		return -EINVAL;
+	*s = tmp;
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(smartbms_soc_unpack, SMARTBMS);

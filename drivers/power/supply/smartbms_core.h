@@ -13,6 +13,8 @@
 
 #include <linux/types.h>
 
+#include "smartbms_monitor.h"
+
 /* Analog channels (SPEC section 1). */
 enum smartbms_chan {
 	SMARTBMS_CH_VBAT,
@@ -123,6 +125,7 @@ struct smartbms_settings {
 	enum smartbms_remote_fn remote_fn;
 	bool switch_on;			/* software switch, BMS-REM-3 */
 	u32 debounce_ms;		/* BMS-IN-1, 0..SMARTBMS_DEBOUNCE_MAX_MS */
+	struct smartbms_mon_settings mon;	/* BMS-MON-2 */
 };
 
 /* What the board has: fixed at probe. */
@@ -130,6 +133,8 @@ struct smartbms_board {
 	u32 chan_present;		/* BIT(enum smartbms_chan) */
 	u32 input_present;		/* BIT(enum smartbms_input) */
 	bool has_setpoint;		/* alternator current setpoint output */
+	bool has_ibat;			/* battery current channel (BMS-MON-1) */
+	u32 capacity_mah;		/* monitored battery; 0 = none */
 };
 
 /* One snapshot, passed to every evaluation. */
@@ -141,6 +146,8 @@ struct smartbms_sample {
 	bool calibration_ok;		/* false: E-B30 */
 	bool config_ok;			/* false: E-B31 until factory reset */
 	bool setpoint_fault;		/* the last setpoint write failed */
+	s32 ibat_ma;			/* battery current, + = into the battery */
+	bool ibat_ok;			/* ibat_ma read without error now */
 };
 
 struct smartbms_result {
@@ -248,6 +255,9 @@ struct smartbms_core {
 	u64 alt_over_since_ms;		/* above the trip level since */
 	bool alt_on;			/* alternator-enable level */
 	s32 alt_trim_ua;		/* regulator integral, micro-amps */
+
+	/* BMS-MON-1..5 */
+	struct smartbms_monitor mon;
 };
 
 void smartbms_core_init(struct smartbms_core *c,

@@ -43,7 +43,8 @@
 #define CREATE_TRACE_POINTS
 #include "smartbms_trace.h"
 
-#define SMARTBMS_MAX_EVENTS		(SMARTBMS_OUT_NUM + SMARTBMS_CODE_NUM)
+/* every output, every code, and a state-of-charge save */
+#define SMARTBMS_MAX_EVENTS		(SMARTBMS_OUT_NUM + SMARTBMS_CODE_NUM + 1)
 
 /* Events named for what happened to the line: index [output][level]. */
 static const char * const smartbms_out_event[SMARTBMS_OUT_NUM][2] = {
@@ -285,11 +286,13 @@ static void smartbms_work(struct work_struct *work)
 	struct smartbms *bms = container_of(to_delayed_work(work),
 					    struct smartbms, work);
 	struct smartbms_event ev[SMARTBMS_MAX_EVENTS];
-	s32 val[SMARTBMS_CH_NUM];
+	s32 val[SMARTBMS_CH_NUM], ibat;
+	bool ibat_ok;
 	u32 ok;
 	int i, n;
 
 	smartbms_read_analog(bms, val, &ok);
+	smartbms_mon_read_ibat(bms, &ibat, &ibat_ok);
 	mutex_lock(&bms->lock);
 	if (bms->stopped) {
 		mutex_unlock(&bms->lock);
@@ -305,8 +308,14 @@ static void smartbms_work(struct work_struct *work)
 			bms->sample.chan_ok &= ~BIT(i);
 		}
 	}
+	bms->sample.ibat_ma = ibat;
+	bms->sample.ibat_ok = ibat_ok;
 	smartbms_read_inputs(bms);
 	n = smartbms_evaluate_locked(bms, ev);
+	if (smartbms_mon_save_locked(bms)) {
+		ev[n].event = "soc-save";
+		ev[n++].reason = "unsaved";
+	}
 	smartbms_iio_push(bms);
 	smartbms_schedule(bms, smartbms_next_delay(bms));
 	mutex_unlock(&bms->lock);
@@ -676,6 +685,7 @@ static void smartbms_shutdown(struct platform_device *pdev)
 	int i, v;
 
 	smartbms_shutdown_lines(bms);
+	smartbms_mon_final_save(bms);
 	for (i = 0; i < SMARTBMS_OUT_NUM; i++) {
 		v = gpiod_get_value_cansleep(bms->out[i]);
 		level[i] = v < 0 ? '?' : '0' + !!v;
@@ -698,6 +708,7 @@ static void smartbms_init_core(struct smartbms *bms,
 		if (bms->in[i])
 			board.input_present |= BIT(i);
 	board.has_setpoint = bms->setpoint;
+	board.has_ibat = bms->ibat;
 	smartbms_core_init(&bms->core, &board, set);
 }
 
@@ -729,7 +740,7 @@ static int smartbms_probe(struct platform_device *pdev)
 	ret = smartbms_read_defaults(bms);
 	if (ret)
 		return ret;
-	ret = smartbms_get_channels(bms);
+	ret = smartbms_get_channels(bms) ?: smartbms_mon_get_channel(bms);
 	if (ret)
 		return ret;
 	ret = smartbms_get_lines(bms);
@@ -750,7 +761,7 @@ static int smartbms_probe(struct platform_device *pdev)
 	ret = smartbms_register_leds(bms);
 	if (ret)
 		return ret;
-	ret = smartbms_psy_register(bms);
+	ret = smartbms_psy_register(bms) ?: smartbms_mon_probe(bms);
 	if (ret)
 		return ret;
 	ret = smartbms_iio_register(bms);

@@ -84,8 +84,18 @@ static int smartbms_get_property(struct power_supply *psy,
 		val->intval = smartbms_milli_to_micro(s->val[SMARTBMS_CH_VBAT]);
 		break;
 	case POWER_SUPPLY_PROP_CURRENT_NOW:
-		/* no battery shunt: the current the alternator delivers */
-		val->intval = smartbms_milli_to_micro(s->val[SMARTBMS_CH_IALT]);
+		if (bms->ibat)
+			ret = smartbms_mon_get_property(bms, psp, val);
+		else	/* no battery shunt: the current the alternator delivers */
+			val->intval = smartbms_milli_to_micro(s->val[SMARTBMS_CH_IALT]);
+		break;
+	case POWER_SUPPLY_PROP_CAPACITY:
+	case POWER_SUPPLY_PROP_CHARGE_NOW:
+	case POWER_SUPPLY_PROP_CHARGE_FULL:
+	case POWER_SUPPLY_PROP_CHARGE_FULL_DESIGN:
+	case POWER_SUPPLY_PROP_TIME_TO_EMPTY_NOW:
+	case POWER_SUPPLY_PROP_TIME_TO_FULL_NOW:
+		ret = smartbms_mon_get_property(bms, psp, val);
 		break;
 	case POWER_SUPPLY_PROP_TEMP:
 		/* tenths of a degree: the battery's own (tbat) */
@@ -139,7 +149,10 @@ static int smartbms_property_is_writeable(struct power_supply *psy,
 	return psp == POWER_SUPPLY_PROP_CONSTANT_CHARGE_VOLTAGE;
 }
 
-/* TEMP last: a board without tbat leaves it out. */
+/*
+ * The monitor's (smartbms_mon_props) follow where the board has a battery
+ * current; TEMP last: a board without tbat leaves it out.
+ */
 static const enum power_supply_property smartbms_props[] = {
 	POWER_SUPPLY_PROP_STATUS,
 	POWER_SUPPLY_PROP_HEALTH,
@@ -547,6 +560,7 @@ static const struct attribute_group smartbms_group = {
 
 static const struct attribute_group *smartbms_groups[] = {
 	&smartbms_group,
+	&smartbms_mon_group,
 	NULL
 };
 
@@ -560,13 +574,25 @@ int smartbms_psy_register(struct smartbms *bms)
 	struct power_supply_config cfg = { }, alt_cfg = { };
 	struct power_supply_desc *desc, *alt_desc;
 	struct device *dev = bms->dev;
+	size_t nbase = ARRAY_SIZE(smartbms_props) - 1, n = nbase;
+	enum power_supply_property *props;
 	char **supplied_to;
 
 	alt_desc = devm_kzalloc(dev, sizeof(*alt_desc), GFP_KERNEL);
 	desc = devm_kzalloc(dev, sizeof(*desc), GFP_KERNEL);
 	supplied_to = devm_kcalloc(dev, 1, sizeof(*supplied_to), GFP_KERNEL);
-	if (!alt_desc || !desc || !supplied_to)
+	props = devm_kcalloc(dev, nbase + SMARTBMS_MON_NPROPS + 1,
+			     sizeof(*props), GFP_KERNEL);
+	if (!alt_desc || !desc || !supplied_to || !props)
 		return -ENOMEM;
+	memcpy(props, smartbms_props, nbase * sizeof(*props));
+	if (bms->ibat) {
+		memcpy(props + n, smartbms_mon_props, sizeof(smartbms_mon_props));
+		n += SMARTBMS_MON_NPROPS;
+	}
+	/* the battery's temp is the battery's, or absent */
+	if (bms->chan[SMARTBMS_CH_TBAT])
+		props[n++] = POWER_SUPPLY_PROP_TEMP;
 
 	alt_desc->name = devm_kasprintf(dev, GFP_KERNEL, "%s-alternator",
 					bms->name);
@@ -587,10 +613,8 @@ int smartbms_psy_register(struct smartbms *bms)
 
 	desc->name = bms->name;
 	desc->type = POWER_SUPPLY_TYPE_BATTERY;
-	desc->properties = smartbms_props;
-	/* the battery's temp is the battery's, or absent */
-	desc->num_properties = ARRAY_SIZE(smartbms_props) -
-			       (bms->chan[SMARTBMS_CH_TBAT] ? 0 : 1);
+	desc->properties = props;
+	desc->num_properties = n;
 	desc->get_property = smartbms_get_property;
 	desc->set_property = smartbms_set_property;
 	desc->property_is_writeable = smartbms_property_is_writeable;

@@ -14,6 +14,10 @@
 #include "smartbms_compat.h"
 #include "smartbms_core.h"
 
+/* capacity level from the state of charge, permille [ours] */
+#define SMARTBMS_SOC_CRITICAL		100
+#define SMARTBMS_SOC_LOW		200
+
 static const char * const smartbms_led_names[SMARTBMS_LED_NUM] = {
 	[SMARTBMS_LED_ACTIVE] = "active",
 	[SMARTBMS_LED_LINK] = "link",
@@ -31,15 +35,29 @@ const char *smartbms_led_name(enum smartbms_led led)
 EXPORT_SYMBOL_NS_GPL(smartbms_led_name, SMARTBMS);
 
 /*
- * Battery status without a battery current sensor: full at the charge
- * limit, charging while the alternator delivers, not charging while
+ * Battery status: full at the charge limit. With a battery current
+ * (BMS-MON-1) its sign decides; at rest a synchronised 100 % is full
+ * unless charging is not allowed (then "not charging" says more).
+ * Without one: charging while the alternator delivers, not charging while
  * charging is not allowed, discharging otherwise.
  */
 static enum smartbms_status smartbms_status(const struct smartbms_core *c,
 					    const struct smartbms_result *r)
 {
+	struct smartbms_mon_state m;
+
 	if (r->reason[SMARTBMS_OUT_CHARGE] == SMARTBMS_REASON_CHARGE_LIMIT)
 		return SMARTBMS_STATUS_FULL;
+	if (!smartbms_mon_read(c, &m) && m.have_current) {
+		if (m.ibat_ma > SMARTBMS_MON_IDLE_MA)
+			return SMARTBMS_STATUS_CHARGING;
+		if (m.ibat_ma < -SMARTBMS_MON_IDLE_MA)
+			return SMARTBMS_STATUS_DISCHARGING;
+		if (r->out[SMARTBMS_OUT_CHARGE] &&
+		    m.sync == SMARTBMS_MON_SYNCED && m.soc_permille >= 1000)
+			return SMARTBMS_STATUS_FULL;
+		return SMARTBMS_STATUS_NOT_CHARGING;
+	}
 	if (r->out[SMARTBMS_OUT_ALT] &&
 	    c->ch[SMARTBMS_CH_IALT].val > SMARTBMS_CHARGING_MA)
 		return SMARTBMS_STATUS_CHARGING;
@@ -70,14 +88,25 @@ static enum smartbms_health smartbms_health(const struct smartbms_core *c,
 	return SMARTBMS_HEALTH_GOOD;
 }
 
-/* Without a state of charge, the level follows the alarms. */
-static enum smartbms_level smartbms_level(const struct smartbms_result *r)
+/*
+ * The level follows the alarms; with a state of charge (BMS-MON-4) also
+ * the state of charge [ours]: critical below 10 %, low below 20 %, full
+ * at a synchronised 100 %. The worse of the two counts.
+ */
+static enum smartbms_level smartbms_level(const struct smartbms_core *c,
+					  const struct smartbms_result *r)
 {
-	if (!r->out[SMARTBMS_OUT_LOAD] && (r->codes & BIT(SMARTBMS_A_B11)))
+	struct smartbms_mon_state m;
+	bool soc = !smartbms_mon_read(c, &m) && m.sync != SMARTBMS_MON_UNKNOWN;
+
+	if ((!r->out[SMARTBMS_OUT_LOAD] && (r->codes & BIT(SMARTBMS_A_B11))) ||
+	    (soc && m.soc_permille < SMARTBMS_SOC_CRITICAL))
 		return SMARTBMS_LEVEL_CRITICAL;
-	if (r->codes & BIT(SMARTBMS_W_B12))
+	if ((r->codes & BIT(SMARTBMS_W_B12)) ||
+	    (soc && m.soc_permille < SMARTBMS_SOC_LOW))
 		return SMARTBMS_LEVEL_LOW;
-	if (r->reason[SMARTBMS_OUT_CHARGE] == SMARTBMS_REASON_CHARGE_LIMIT)
+	if (r->reason[SMARTBMS_OUT_CHARGE] == SMARTBMS_REASON_CHARGE_LIMIT ||
+	    (soc && m.sync == SMARTBMS_MON_SYNCED && m.soc_permille >= 1000))
 		return SMARTBMS_LEVEL_FULL;
 	return SMARTBMS_LEVEL_NORMAL;
 }
@@ -108,7 +137,7 @@ void smartbms_core_report(const struct smartbms_core *c,
 {
 	rep->status = smartbms_status(c, r);
 	rep->health = smartbms_health(c, r);
-	rep->level = smartbms_level(r);
+	rep->level = smartbms_level(c, r);
 	rep->leds = smartbms_leds(r);
 }
 EXPORT_SYMBOL_NS_GPL(smartbms_core_report, SMARTBMS);

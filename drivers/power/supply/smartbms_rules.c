@@ -148,6 +148,7 @@ void smartbms_core_init(struct smartbms_core *c,
 	c->alt_oc_since_ms = SMARTBMS_NEVER;
 	c->alt_over_since_ms = SMARTBMS_NEVER;
 	c->vref_bad_since_ms = SMARTBMS_NEVER;
+	smartbms_monitor_init(c);
 }
 EXPORT_SYMBOL_NS_GPL(smartbms_core_init, SMARTBMS);
 
@@ -672,6 +673,7 @@ void smartbms_core_step(struct smartbms_core *c,
 	r->reason[SMARTBMS_OUT_ALT] =
 		smartbms_alternator(c, s, &e, dt, limit, &r->setpoint_ma);
 	smartbms_codes(c, &e, r);
+	smartbms_monitor_step(c, s, &e, dt);
 
 	smartbms_outputs(c, &e, r);
 	r->out[SMARTBMS_OUT_ALT] = c->alt_on;

@@ -27,6 +27,12 @@ struct smartbms_eval {
 	u32 codes;
 };
 
+/* smartbms_monitor.c: the battery monitor's rule family */
+void smartbms_monitor_init(struct smartbms_core *c);
+void smartbms_monitor_step(struct smartbms_core *c,
+			   const struct smartbms_sample *s,
+			   struct smartbms_eval *e, u64 dt);
+
 /* ---- helpers ---- */
 
 static inline u64 smartbms_elapsed(u64 now, u64 since)

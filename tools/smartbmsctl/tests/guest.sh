@@ -306,25 +306,34 @@ for d in /sys/class/power_supply/*; do
 	case "$b" in smartbms|smartbms-*) continue ;; esac
 	[ -r "$d/capacity" ] && { src=$b; break; }
 done
-if [ -n "$src" ]; then
+if [ -e "$BMS/monitor_sync" ]; then
+	# the BMS's own monitor is the default: a known SOC (0) or an unknown one, said (9)
+	run policy --off 1 --on 2 --once
+	if [ "$rc" = 0 ] || { [ "$rc" = 9 ] && grep -q "state of charge unknown" "$OUT"; }; then
+		ok "policy: the BMS's battery monitor is the default source (exit $rc)"
+	else
+		not_ok "policy with the BMS's battery monitor: exit $rc"
+	fi
+elif [ -n "$src" ]; then
 	expect 0 "policy --once with $src" policy --source "$src" --off 1 --on 2 --once
 else
 	expect 9 "policy: no state-of-charge source in the guest" policy --off 20 --once
 	has "no state-of-charge source" "$ERR" "policy: says why"
 fi
-# a tree with the real BMS and a fake battery monitor beside it
+# a tree with the real BMS and a fake battery monitor beside it (named:
+# where the BMS has its own monitor, that would be the default)
 P=$T/soc/class/power_supply
 mkdir -p "$P/shunt"
 ln -s "$BMS" "$P/smartbms"
 echo 15 > "$P/shunt/capacity"
 smartbmsctl set remote-function system > /dev/null 2>&1
-SMARTBMS_SYSFS=$T/soc expect 0 "policy --once below --off" policy --off 20 --on 40 --once
+SMARTBMS_SYSFS=$T/soc expect 0 "policy --once below --off" policy --source shunt --off 20 --on 40 --once
 has "switch off: state of charge 15% \(shunt\) below 20%" "$OUT" "policy: action and reason logged"
 is "$BMS/software_switch" off "policy switched the real BMS off"
 wait_for '[ "$(attr load_disconnect)" = 0 ]' || true
 is "$BMS/load_disconnect" 0 "policy off drops Load Disconnect (remote-function system)"
 echo 41 > "$P/shunt/capacity"
-SMARTBMS_SYSFS=$T/soc expect 0 "policy --once above --on" policy --off 20 --on 40 --once
+SMARTBMS_SYSFS=$T/soc expect 0 "policy --once above --on" policy --source shunt --off 20 --on 40 --once
 is "$BMS/software_switch" on "policy switched the BMS back on"
 wait_for '[ "$(attr load_disconnect)" = 1 ]' || true
 is "$BMS/load_disconnect" 1 "Load Disconnect back"

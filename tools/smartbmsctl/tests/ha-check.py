@@ -54,7 +54,7 @@ BINARY = {
 }
 LOG_EVENTS = ["load-disconnect", "load-reconnect", "charge-disconnect", "charge-reconnect",
               "prealarm-on", "prealarm-off", "alternator-on", "alternator-off",
-              "code-raised", "code-cleared", "settings-changed", "events-lost"]
+              "code-raised", "code-cleared", "settings-changed", "soc-save", "events-lost"]
 
 check(not bad_json, "every config is JSON %s" % bad_json)
 

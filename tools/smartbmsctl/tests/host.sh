@@ -397,7 +397,9 @@ file_is "$BMS/software_switch" on "policy uses the selected source"
 expect 0 "policy default source: first by name" policy --off 20 --once
 file_is "$BMS/software_switch" off "policy picked AAA"
 expect 9 "policy --source missing" policy --source NOPE --off 20 --once
-expect 2 "policy --source smartbms" policy --source smartbms --off 20 --once
+expect 9 "policy --source smartbms without a battery monitor" policy --source smartbms --off 20 --once
+has "has no battery monitor" "$ERR" "policy: says the BMS has no battery monitor"
+expect 2 "policy --source smartbms-alternator" policy --source smartbms-alternator --off 20 --once
 rm -rf "$PSY/AAA" "$PSY/BAT0"
 expect 9 "policy: no source" policy --off 20 --once
 make_tree
@@ -428,6 +430,86 @@ sleep 0.5
 put "$PSY/BAT0/capacity" 90
 wait $pid
 file_is "$BMS/software_switch" on "hold 0: switched back on"
+
+# the BMS's own battery monitor
+# monitor_tree SYNC CAPACITY: the driver's monitor attributes (CAPACITY "":
+# none); BAT0 (capacity 50) is there too, and must not be chosen
+monitor_tree() {
+	make_tree
+	put "$BMS/monitor_sync" "$1"
+	[ -n "$2" ] && put "$BMS/capacity" "$2"
+	put "$BMS/charge_now" 15000000
+	put "$BMS/charge_full" 100000000
+	put "$BMS/time_to_empty_now" 36000
+	put "$BMS/time_to_full_now" 0
+}
+
+monitor_tree synchronised 15
+expect 0 "policy: the BMS's monitor is the default source" policy --off 20 --on 30 --once
+file_is "$BMS/software_switch" off "policy: built-in SOC 15% switched off (BAT0 has 50%)"
+has "switch off: state of charge 15% \(smartbms\) below 20%" "$OUT" "policy: names the built-in monitor"
+put "$BMS/capacity" 31
+expect 0 "policy: built-in SOC above --on" policy --off 20 --on 30 --once
+file_is "$BMS/software_switch" on "policy: built-in SOC 31% switched on"
+expect 0 "policy --source smartbms with a monitor" policy --source smartbms --off 20 --once
+has "no action: state of charge 31% \(smartbms\)" "$OUT" "policy --source smartbms: reads the monitor"
+
+monitor_tree not-synchronised 15
+expect 0 "policy: monitor not synchronised" policy --off 20 --on 30 --once
+file_is "$BMS/software_switch" off "policy: acts on a not-synchronised SOC"
+has "switch off: state of charge 15% \(smartbms, not synchronised\) below 20%" "$OUT" "policy: says the SOC is not synchronised"
+
+monitor_tree unknown 15
+expect 9 "policy: monitor_sync unknown" policy --off 20 --on 30 --once
+file_is "$BMS/software_switch" on "policy: no action on an unknown SOC (capacity would say 15)"
+has "state of charge unknown: the battery monitor of smartbms has not been synchronised \(monitor_sync unknown: not fully charged since it was installed\); not switching" "$OUT" "policy: says why the SOC is unknown"
+hasnt "switch (off|on)" "$OUT" "policy: no switching while unknown"
+
+# the kernel fails the read with ENODATA; a directory fails it too (EISDIR)
+monitor_tree synchronised ""
+mkdir "$BMS/capacity"
+expect 9 "policy: capacity unreadable" policy --off 20 --once
+has "state of charge unknown: smartbms/capacity: Is a directory; not switching" "$OUT" "policy: names the failed read"
+file_is "$BMS/software_switch" on "policy: unreadable capacity: no action"
+
+for v in abc 101 -5 ""; do
+	monitor_tree synchronised "$v"
+	[ -z "$v" ] && put "$BMS/capacity" ""
+	expect 9 "policy: capacity '$v'" policy --off 20 --once
+	has "smartbms/capacity '$v' is not a percentage 0..100" "$OUT" "policy: capacity '$v' is not acted on"
+done
+monitor_tree maybe 15
+expect 9 "policy: monitor_sync 'maybe'" policy --off 20 --once
+has "monitor_sync 'maybe' is none of synchronised, not-synchronised, unknown" "$OUT" "policy: an unknown monitor_sync value is named"
+
+# no monitor: today's source, and it says so
+monitor_tree synchronised ""
+put "$PSY/BAT0/capacity" 15
+expect 0 "policy: no capacity on the BMS: falls back" policy --off 20 --once
+has "source BAT0: the BMS has no battery monitor" "$OUT" "policy: names the fallback source"
+file_is "$BMS/software_switch" off "policy: fallback source acted"
+make_tree
+put "$BMS/capacity" 90
+put "$PSY/BAT0/capacity" 15
+expect 0 "policy: capacity without monitor_sync: falls back" policy --off 20 --once
+has "switch off: state of charge 15% \(BAT0\)" "$OUT" "policy: BAT0, not the BMS's capacity"
+
+# daemon: unknown is said once, then known again and acted on
+monitor_tree unknown 15
+"$TOOL" policy --off 20 --on 30 --hold 0 --interval 1 --count 3 > "$OUT" 2> "$ERR" &
+pid=$!
+sleep 1.5
+put "$BMS/capacity" 12
+put "$BMS/monitor_sync" synchronised
+wait $pid
+rc=$?
+[ $rc = 0 ] && ok "policy daemon with an unknown SOC (exit 0)" || not_ok "policy daemon: exit $rc"
+count_is "state of charge unknown" 1 "policy daemon: unknown said once in two evaluations"
+has "state of charge known again \(smartbms\)" "$OUT" "policy daemon: says when it is known again"
+has "switch off: state of charge 12% \(smartbms\)" "$OUT" "policy daemon: acts once it is known"
+
+# VE.Direct: the parser, a Victron monitor on a pseudo-terminal
+. "$(dirname "$0")/host-vedirect.sh"
 
 # ---------------------------------------------------------------- calibration
 C="$T/cal.bin"
@@ -593,6 +675,9 @@ expect 2 "log over the network" -u ip:192.0.2.1 log
 
 # ---------------------------------------------------------------- calibrate
 . "$(dirname "$0")/host-calibrate.sh"
+
+# ---------------------------------------------------------------- instant-readout
+. "$(dirname "$0")/host-ir.sh"
 
 # ---------------------------------------------------------------- -u (libiio network)
 make_tree

@@ -76,6 +76,11 @@ file_is() {
 # has PATTERN FILE DESC (grep -E)
 has() { if grep -Eq -- "$1" "$2"; then ok "$3"; else not_ok "$3: no '$1' in output"; cat "$2" | head -20 | sed 's/^/    > /'; fi; }
 hasnt() { if grep -Eq -- "$1" "$2"; then not_ok "$3: unexpected '$1'"; else ok "$3"; fi; }
+# count_is PATTERN N DESC: PATTERN (grep -E) on exactly N lines of $OUT
+count_is() {
+	got=$(grep -Ec -- "$1" "$OUT")
+	if [ "$got" = "$2" ]; then ok "$3"; else not_ok "$3: $got lines, want $2"; fi
+}
 
 json_ok() {
 	if python3 -m json.tool "$1" > /dev/null 2>&1; then ok "$2"; else not_ok "$2: not JSON"; fi
@@ -86,7 +91,6 @@ json_eq() {
 	got=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1" 2>&1)
 	if [ "$got" = "$3" ]; then ok "$4"; else not_ok "$4: '$got', want '$3'"; fi
 }
-
 
 # send_uevent MSG...: kernel-like uevents over netlink ('|' for NUL; root)
 send_uevent() {

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest job: run the core's KUnit suites and print their KTAP, then one flat
 # TAP line per test case for the host to count.
-for m in smartbms_core_test smartbms_alt_test smartbms_report_test smartbms_codec_test; do
+for m in smartbms_core_test smartbms_alt_test smartbms_report_test smartbms_codec_test smartbms_monitor_test; do
 	insmod "$SMARTBMS_MODDIR/$m.ko" || { echo "not ok 1 - load $m.ko"; exit 1; }
 done
 found=0

@@ -32,6 +32,17 @@ if [ -f /test/smartbmsctl/guest.sh ]; then
 	echo "# tool: smartbmsctl guest tests"
 	sh /test/smartbmsctl/guest.sh || { rc=1; echo "# smartbmsctl guest tests failed"; }
 fi
+# Instant Readout over two virtual Bluetooth controllers (skips without
+# /dev/vhci, i.e. on a kernel without kernel/bluetooth.config)
+if [ -f /test/smartbmsctl/guest-instant-readout.sh ]; then
+	echo "# tool: smartbmsctl instant-readout over btvirt"
+	sh /test/smartbmsctl/guest-instant-readout.sh
+	case $? in
+	0) ;;
+	4) echo "# smartbmsctl instant-readout guest test: skipped" ;;
+	*) rc=1; echo "# smartbmsctl instant-readout guest test failed" ;;
+	esac
+fi
 # The bridges against the real driver, with a broker in the guest.
 if [ -f /test/smartbmsctl/guest-bridges.sh ]; then
 	echo "# tool: smartbmsctl bridges (mqtt, signalk) guest tests"

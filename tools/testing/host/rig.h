@@ -80,4 +80,22 @@ static inline s32 rnd_range(u64 *st, s32 lo, s32 hi)
 	return lo + (s32)rnd_below(st, (u32)(hi - lo + 1));
 }
 
+/* LiFePO4 4S open-circuit voltage by state of charge (mV). */
+static inline double rig_lfp_ocv(double soc)
+{
+	static const double pts[][2] = {
+		{ 0.00, 10000 }, { 0.05, 12400 }, { 0.10, 12900 },
+		{ 0.20, 13050 }, { 0.50, 13200 }, { 0.80, 13300 },
+		{ 0.95, 13400 }, { 1.00, 14000 },
+	};
+	unsigned int i;
+
+	for (i = 1; i < sizeof(pts) / sizeof(pts[0]); i++)
+		if (soc <= pts[i][0])
+			return pts[i - 1][1] + (soc - pts[i - 1][0]) *
+			       (pts[i][1] - pts[i - 1][1]) /
+			       (pts[i][0] - pts[i - 1][0]);
+	return pts[i - 1][1];
+}
+
 #endif

@@ -13,7 +13,10 @@
  *    to in_*_terminal and injects faults through in_*_fault ("eio",
  *    "stuck", "clear"); in_*_label names the signal;
  *  - an NVMEM device "smartbms-sim-eeprom" holding the "settings" cell
- *    and, with calcell=1, a blank "calibration" cell;
+ *    and, with calcell=1, a blank "calibration" cell; with monitor=1 (the
+ *    default) a blank "soc" cell unless soccell=0;
+ *  - with monitor=1, an "ibat" channel (the battery current, + = into the
+ *    battery) and a 100 Ah simple-battery node as "monitored-battery";
  *  - the platform device "smartbms" with a software node, GPIO lookups and
  *    IIO maps, for the driver to bind to.
  *
@@ -88,6 +91,14 @@ static bool eeprom_fail;
 module_param(eeprom_fail, bool, 0644);
 MODULE_PARM_DESC(eeprom_fail, "EEPROM writes fail with -EIO (reads still work)");
 
+static bool monitor = true;
+module_param(monitor, bool, 0444);
+MODULE_PARM_DESC(monitor, "describe the battery current (ibat) and a 100 Ah monitored-battery");
+
+static bool soccell = true;
+module_param(soccell, bool, 0444);
+MODULE_PARM_DESC(soccell, "with monitor=1: describe the \"soc\" NVMEM cell (else smartbmsctl keeps the state of charge)");
+
 static char *props = "";
 module_param(props, charp, 0444);
 MODULE_PARM_DESC(props, "fuse,charge-limit-uV,prealarm-usage,prealarm-signal,remote-function (empty fields keep defaults)");
@@ -157,6 +168,8 @@ static const struct {
 	{ 500, 0 },
 	{ 500, 0 },
 	{ 500, 0 },
+	{ 0, 0 },	/* the setpoint: an output */
+	{ 25, 0 },	/* ibat: 500 uOhm shunt, amplifier gain 50 */
 };
 
 static int smartbms_sim_pin_uv(unsigned int ch, int terminal)
@@ -280,6 +293,7 @@ static const struct iio_chan_spec smartbms_sim_channels[] = {
 	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 5, 8, "vcell2", 0),
 	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 6, 9, "vcell3", 0),
 	SMARTBMS_SIM_CHAN(IIO_CURRENT, 1, 10, "alternator-setpoint", 1),
+	SMARTBMS_SIM_CHAN(IIO_CURRENT, 2, 11, "ibat", 0),
 };
 
 /* Pin level: voltage inputs in the same order (the DT's channel index). */
@@ -296,14 +310,15 @@ static const struct iio_chan_spec smartbms_sim_pin_channels[] = {
 	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 9, 9, "vcell3", 0),
 	/* the setpoint DAC is described directly, in mA */
 	SMARTBMS_SIM_CHAN(IIO_CURRENT, 1, 10, "alternator-setpoint", 1),
+	SMARTBMS_SIM_CHAN(IIO_VOLTAGE, 10, 11, "ibat", 0),
 };
 
 static_assert(ARRAY_SIZE(smartbms_sim_pin_channels) == ARRAY_SIZE(smartbms_sim_channels));
-static_assert(ARRAY_SIZE(smartbms_sim_afe) == ARRAY_SIZE(smartbms_sim_channels) - 1);
+static_assert(ARRAY_SIZE(smartbms_sim_afe) == ARRAY_SIZE(smartbms_sim_channels));
 
 /* A healthy board at rest: 13.2 V bank, engine off, 25 degC, 2.5 V ref. */
 static const int smartbms_sim_defaults[] = {
-	13200, 12400, 0, 25000, 2500, 20000, 3300, 3300, 3300, 3300, 0,
+	13200, 12400, 0, 25000, 2500, 20000, 3300, 3300, 3300, 3300, 0, 0,
 };
 
 static int smartbms_sim_read_raw(struct iio_dev *indio_dev,
@@ -390,6 +405,8 @@ static void smartbms_sim_build_maps(void)
 		if (!cells && !strncmp(name, "vcell", 5))
 			continue;
 		if (!setpoint && !strcmp(name, "alternator-setpoint"))
+			continue;
+		if (!monitor && !strcmp(name, "ibat"))
 			continue;
 		smartbms_sim_maps[n++] = (struct iio_map) {
 			/* the board names each channel as the binding does */
@@ -538,38 +555,64 @@ static struct platform_driver smartbms_sim_adc_driver = {
 	.probe = smartbms_sim_adc_probe,
 };
 
-/* the calibration cell (calcell=1) is the last of each */
-static const struct nvmem_cell_info smartbms_sim_cells[] = {
+/* settings always, calibration with calcell=1, soc with monitor and soccell */
+static const struct nvmem_cell_info smartbms_sim_cell_infos[] = {
 	{ .name = "settings", .offset = 0, .bytes = 32 },
 	{ .name = "calibration", .offset = 32,
 	  .bytes = SMARTBMS_CAL_BLOB_SIZE },
+	{ .name = "soc", .offset = 128, .bytes = SMARTBMS_SOC_BLOB_SIZE },
 };
+
+static struct nvmem_cell_info smartbms_sim_cells[ARRAY_SIZE(smartbms_sim_cell_infos)];
 
 static struct nvmem_cell_table smartbms_sim_cell_table = {
 	.nvmem_name = SMARTBMS_SIM_EEPROM,
 	.cells = smartbms_sim_cells,
-	.ncells = ARRAY_SIZE(smartbms_sim_cells),
 };
 
-static struct nvmem_cell_lookup smartbms_sim_cell_lookup[] = {
-	{
-		.nvmem_name = SMARTBMS_SIM_EEPROM,
-		.cell_name = "settings",
-		.dev_id = "smartbms",
-		.con_id = "settings",
-	},
-	{
-		.nvmem_name = SMARTBMS_SIM_EEPROM,
-		.cell_name = "calibration",
-		.dev_id = "smartbms",
-		.con_id = "calibration",
-	},
-};
+static struct nvmem_cell_lookup smartbms_sim_cell_lookup[ARRAY_SIZE(smartbms_sim_cell_infos)];
 
+/* how many of them this board describes (set once, at init) */
+static unsigned int smartbms_sim_nc;
+
+/* The cells this board describes, and their lookups; returns how many. */
 static unsigned int smartbms_sim_ncells(void)
 {
-	return calcell ? ARRAY_SIZE(smartbms_sim_cells) : 1;
+	bool want[] = { true, calcell, monitor && soccell };
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(smartbms_sim_cell_infos); i++) {
+		if (!want[i])
+			continue;
+		smartbms_sim_cells[n] = smartbms_sim_cell_infos[i];
+		smartbms_sim_cell_lookup[n] = (struct nvmem_cell_lookup) {
+			.nvmem_name = SMARTBMS_SIM_EEPROM,
+			.cell_name = smartbms_sim_cell_infos[i].name,
+			.dev_id = "smartbms",
+			.con_id = smartbms_sim_cell_infos[i].name,
+		};
+		n++;
+	}
+	return n;
 }
+
+/* The battery monitor=1 describes: 100 Ah, the kernel's simple-battery. */
+static const struct property_entry smartbms_sim_battery_props[] = {
+	PROPERTY_ENTRY_STRING("compatible", "simple-battery"),
+	PROPERTY_ENTRY_U32("charge-full-design-microamp-hours", 100000000),
+	PROPERTY_ENTRY_U32("voltage-min-design-microvolt", 10000000),
+	PROPERTY_ENTRY_U32("voltage-max-design-microvolt", 14600000),
+	{ }
+};
+
+static const struct software_node smartbms_sim_battery_node = {
+	.name = "smartbms-battery",
+	.properties = smartbms_sim_battery_props,
+};
+
+/* static: a property_entry points at its reference, long after init */
+static const struct software_node_ref_args smartbms_sim_battery_ref =
+	SOFTWARE_NODE_REFERENCE(&smartbms_sim_battery_node);
 
 static struct gpiod_lookup_table *smartbms_sim_gpio_table;
 
@@ -683,7 +726,7 @@ static const struct software_node smartbms_sim_bms2_node = {
 };
 
 /* Settings defaults as a board's firmware node would give them. */
-static struct property_entry smartbms_sim_bms_props[8];
+static struct property_entry smartbms_sim_bms_props[9];
 static char *smartbms_sim_props_copy;
 
 static void smartbms_sim_build_props(void)
@@ -710,6 +753,10 @@ static void smartbms_sim_build_props(void)
 		}
 		i++;
 	}
+	if (monitor)
+		smartbms_sim_bms_props[n++] =
+			PROPERTY_ENTRY_REF_ARRAY_LEN("monitored-battery",
+						     &smartbms_sim_battery_ref, 1);
 }
 
 static const struct software_node smartbms_sim_bms_node = {
@@ -805,7 +852,8 @@ static int __init smartbms_sim_init(void)
 	}
 
 	if (eeprom) {
-		smartbms_sim_cell_table.ncells = smartbms_sim_ncells();
+		smartbms_sim_nc = smartbms_sim_ncells();
+		smartbms_sim_cell_table.ncells = smartbms_sim_nc;
 		smartbms_sim_eeprom_factory();
 		smartbms_sim_eeprom_config(&ncfg, &sim->adc->dev);
 		nvmem_add_cell_table(&smartbms_sim_cell_table);
@@ -815,7 +863,7 @@ static int __init smartbms_sim_init(void)
 			goto err_cells;
 		}
 		nvmem_add_cell_lookups(smartbms_sim_cell_lookup,
-				       smartbms_sim_ncells());
+				       smartbms_sim_nc);
 	}
 
 	smartbms_sim_gpio_table = smartbms_sim_make_gpio_table();
@@ -825,10 +873,13 @@ static int __init smartbms_sim_init(void)
 	}
 	gpiod_add_lookup_table(smartbms_sim_gpio_table);
 
+	ret = software_node_register(&smartbms_sim_battery_node);
+	if (ret)
+		goto err_table;
 	smartbms_sim_build_props();
 	ret = software_node_register(&smartbms_sim_bms_node);
 	if (ret)
-		goto err_table;
+		goto err_battery;
 
 	memset(&info, 0, sizeof(info));
 	info.name = "smartbms";
@@ -850,14 +901,16 @@ err_bms:
 	platform_device_unregister(sim->bms);
 err_bms_node:
 	software_node_unregister(&smartbms_sim_bms_node);
-err_table:
+err_battery:
 	kfree(smartbms_sim_props_copy);
+	software_node_unregister(&smartbms_sim_battery_node);
+err_table:
 	gpiod_remove_lookup_table(smartbms_sim_gpio_table);
 	kfree(smartbms_sim_gpio_table);
 err_nvmem:
 	if (eeprom) {
 		nvmem_del_cell_lookups(smartbms_sim_cell_lookup,
-				       smartbms_sim_ncells());
+				       smartbms_sim_nc);
 		nvmem_unregister(sim->nvmem);
 	}
 err_cells:
@@ -891,12 +944,13 @@ static void __exit smartbms_sim_exit(void)
 	}
 	platform_device_unregister(sim->bms);
 	software_node_unregister(&smartbms_sim_bms_node);
+	software_node_unregister(&smartbms_sim_battery_node);
 	kfree(smartbms_sim_props_copy);
 	gpiod_remove_lookup_table(smartbms_sim_gpio_table);
 	kfree(smartbms_sim_gpio_table);
 	if (eeprom) {
 		nvmem_del_cell_lookups(smartbms_sim_cell_lookup,
-				       smartbms_sim_ncells());
+				       smartbms_sim_nc);
 		nvmem_unregister(sim->nvmem);
 		nvmem_del_cell_table(&smartbms_sim_cell_table);
 	}

@@ -53,8 +53,11 @@ add_bin() {
 }
 host_bins=${INITRAMFS_HOST_BINS:-1}
 [ "$host_bins" = 1 ] || add_bin() { :; }
-# mosquitto: the broker (in /usr/sbin) and clients of smartbmsctl mqtt's guest test
-for b in iio_info iio_readdev iio_attr iiod gpiodetect gpioinfo gpioget gpioset \
+# btvirt (bluez-test-tools) and btmgmt (bluez): the Instant Readout test's
+# virtual controllers; mosquitto (in /usr/sbin), mosquitto_sub and
+# mosquitto_pub: the broker and clients of smartbmsctl mqtt's guest test;
+# where the host has them
+for b in iio_info iio_readdev iio_attr iiod gpiodetect gpioinfo gpioget gpioset btvirt btmgmt \
 	mosquitto mosquitto_sub mosquitto_pub; do
 	add_bin "$(command -v $b || command -v /usr/sbin/$b || true)"
 done

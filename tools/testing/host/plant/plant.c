@@ -31,30 +31,12 @@
 #define POLL_MS		20
 #define RUN_MS		10000
 
-/* LiFePO4 4S open-circuit voltage by state of charge (mV). */
-static double plant_ocv(double soc)
-{
-	static const double pts[][2] = {
-		{ 0.00, 10000 }, { 0.05, 12400 }, { 0.10, 12900 },
-		{ 0.20, 13050 }, { 0.50, 13200 }, { 0.80, 13300 },
-		{ 0.95, 13400 }, { 1.00, 14000 },
-	};
-	unsigned int i;
-
-	for (i = 1; i < sizeof(pts) / sizeof(pts[0]); i++)
-		if (soc <= pts[i][0])
-			return pts[i - 1][1] + (soc - pts[i - 1][0]) *
-			       (pts[i][1] - pts[i - 1][1]) /
-			       (pts[i][0] - pts[i - 1][0]);
-	return pts[i - 1][1];
-}
-
 static int plant_row(enum smartbms_fuse fuse)
 {
 	struct rig g;
 	struct smartbms_settings set;
 	double limit, i_ma = 0, soc = 0.5, overshoot = 0, sse = 0;
-	double vbat = plant_ocv(soc), vstart = ALT_EMF_MV;
+	double vbat = rig_lfp_ocv(soc), vstart = ALT_EMF_MV;
 	u64 t, next = 0, on_at = 0, last_out = 0;
 	unsigned int nsse = 0;
 	bool ok;
@@ -80,7 +62,7 @@ static int plant_row(enum smartbms_fuse fuse)
 				on_at = t;
 		}
 		/* the plant, 1 ms */
-		avail = (ALT_EMF_MV - plant_ocv(soc)) /
+		avail = (ALT_EMF_MV - rig_lfp_ocv(soc)) /
 			(ALT_R_MOHM + BAT_R_MOHM) * 1000.0;
 		target = 0;
 		if (g.r.out[SMARTBMS_OUT_ALT]) {
@@ -90,7 +72,7 @@ static int plant_row(enum smartbms_fuse fuse)
 		}
 		i_ma += (target - i_ma) / STAGE_TAU_MS;
 		soc += i_ma / 1000.0 / BAT_CAP_MAS;	/* 1 ms of i_ma */
-		vbat = plant_ocv(soc) + i_ma * BAT_R_MOHM / 1000.0;
+		vbat = rig_lfp_ocv(soc) + i_ma * BAT_R_MOHM / 1000.0;
 		vstart = ALT_EMF_MV - i_ma * ALT_R_MOHM / 1000.0;
 
 		if (on_at) {
