@@ -91,6 +91,18 @@ mq_is "$B/li_ion_voltage" "$(volts)" "mqtt: a new reading within --interval" 5
 	not_ok "mqtt: discovery"
 mq_is "$B/load_disconnect" ON "mqtt: Load Disconnect high"
 
+# the battery monitor (the simulated board has an ibat channel): its state
+# of charge as the driver gives it, "None" while capacity reads ENODATA
+if [ -e "$BMS/monitor_sync" ]; then
+	if soc=$(cat "$BMS/capacity" 2> /dev/null); then :; else soc=None; fi
+	mq_is "$B/state_of_charge" "$soc" "mqtt: state of charge as the driver has it ($soc; monitor_sync $(attr monitor_sync))" 3
+	mq_is "$B/monitor_sync" "$(attr monitor_sync)" "mqtt: the monitor's synchronisation" 3
+	[ -n "$(mq_get homeassistant/sensor/$ID/battery_current/config)" ] &&
+		ok "mqtt: a battery current entity with the monitor" || not_ok "mqtt: no battery current entity"
+else
+	skip "mqtt: the battery monitor" "the simulated board has no ibat channel"
+fi
+
 # codes from the board, at once
 sim set prealarm-in 1
 mq_is "$B/warning" ON "mqtt: W-B12 (the battery's pre-alarm): warning on" 4
@@ -172,6 +184,18 @@ if busybox nc --help 2>&1 | grep -q -- '-l'; then
 		not_ok "signalk: voltage ($(head -c 300 "$T/sk"))"
 	grep -q '"context":"vessels.self"' "$T/sk" && ok "signalk: deltas for vessels.self" ||
 		not_ok "signalk: no vessels.self delta"
+	if [ -e "$BMS/monitor_sync" ]; then
+		if soc=$(cat "$BMS/capacity" 2> /dev/null); then
+			soc=$(awk -v c="$soc" 'BEGIN { printf "%.2f", c / 100 }')
+		else
+			soc=null
+		fi
+		grep -q "\"path\":\"electrical.batteries.$ID.capacity.stateOfCharge\",\"value\":$soc[,}]" "$T/sk" &&
+			ok "signalk: stateOfCharge as the driver has it ($soc)" ||
+			not_ok "signalk: stateOfCharge, want $soc ($(grep -o 'stateOfCharge[^}]*' "$T/sk" | head -n 1))"
+		grep -q "\"path\":\"electrical.batteries.$ID.current\"" "$T/sk" &&
+			ok "signalk: the battery current" || not_ok "signalk: no battery current"
+	fi
 	grep -q "\"path\":\"notifications.electrical.batteries.$ID.W-B12\",\"value\":{\"state\":\"warn\"" "$T/sk" &&
 		ok "signalk: W-B12 as a warn notification" || not_ok "signalk: no W-B12 notification"
 	grep -q "cannot tell whether $H:9 has security on" "$T/bridge.err" &&
