@@ -28,9 +28,11 @@ fi
 for group in "$@"; do
 	case "$group" in
 	kernel) pkgs+=("linux-source-${LINUX:-6.12}" build-essential flex bison bc libelf-dev libssl-dev xz-utils kmod cpio) ;;
-	vm) pkgs+=(qemu-system-x86 busybox-static cpio gzip kmod bluez bluez-test-tools) ;;
+	# bluez: Instant Readout's guest test; mosquitto: the broker and clients
+	# packed into the guest for smartbmsctl mqtt's guest test
+	vm) pkgs+=(qemu-system-x86 busybox-static cpio gzip kmod bluez bluez-test-tools mosquitto mosquitto-clients) ;;
 	host) pkgs+=(build-essential libcmocka-dev clang libclang-rt-14-dev valgrind strace) ;;
-	tools) pkgs+=(libiio-dev libiio-utils iiod libgpiod-dev gpiod libssl-dev pkg-config python3) ;;
+	tools) pkgs+=(libiio-dev libiio-utils iiod libgpiod-dev gpiod libssl-dev libmosquitto-dev pkg-config python3) ;;
 	lint) pkgs+=(sparse cppcheck perl) ;;
 	arm64) pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm device-tree-compiler) ;;
 	stock) if [ "${LINUX:-6.12}" = 6.1 ]; then pkgs+=(linux-headers-amd64); else stock_612=1; fi ;;
