@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smartbmsctl log: follow the driver's uevents (uevent.c). Lost events
- * (ENOBUFS: the receive buffer overflowed) are said ("events-lost"), and
- * the current state (outputs and codes) is printed, so that nothing is
- * missed unnoticed; with --save the settings are saved again, since a
- * change may be among the lost.
+ * smartbmsctl log: follow the driver's uevents (uevent.c).
+ *
+ * Overflow: the kernel drops datagrams when the receive buffer is full
+ * and the next recvmsg() fails with ENOBUFS. That is said
+ * ("events-lost"), and the current state (outputs and codes) is printed,
+ * so that nothing is missed unnoticed; with --save the settings are saved
+ * again, since a change may be among the lost.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -108,12 +110,12 @@ static int sbc_log_recv(int fd, int use_syslog, const char *save)
 		sbc_log_resync(use_syslog, save);
 		return 0;
 	}
-	if (r <= 0)
-		return r;
+	if (r != 1)
+		return r < 0 ? r : 0;
 	sbc_log_line(use_syslog, sbc_event_prio(ev.event), ev.event, ev.reason);
 	/* BMS-SET-4: a change made straight through sysfs is saved at once */
-	if (save && !strcmp(ev.event, "settings-changed") &&
-	    !strcmp(ev.reason, "unsaved") && sbc_save_file(save))
+	if (save && !strcmp(ev.event, "settings-changed") && !strcmp(ev.reason, "unsaved") &&
+	    sbc_save_file(save))
 		sbc_log_line(use_syslog, LOG_ERR, "settings-not-saved", save);
 	return 1;
 }
@@ -166,7 +168,7 @@ int cmd_log(int argc, char **argv, const struct sbc_global *g)
 	if (optind != argc)
 		return sbc_usage_error("log", "unexpected argument '%s'", argv[optind]);
 
-	fd = sbc_uevent_socket();
+	fd = sbc_uevent_open();
 	if (fd < 0)
 		return sbc_fail(fd == -EACCES || fd == -EPERM ? SBC_EXIT_PERM : SBC_EXIT_FAIL,
 				"log: uevent socket: %s", strerror(-fd));

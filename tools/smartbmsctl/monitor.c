@@ -345,7 +345,7 @@ static int sbc_follow(int argc, char **argv)
 		return SBC_EXIT_OK;
 	}
 	/* the socket first: no event between the first save and it is lost */
-	fd = sbc_uevent_socket();
+	fd = sbc_uevent_open();
 	if (fd < 0)
 		return sbc_fail(fd == -EACCES || fd == -EPERM ? SBC_EXIT_PERM : SBC_EXIT_FAIL,
 				"monitor follow: uevent socket: %s", strerror(-fd));
@@ -384,7 +384,7 @@ static int sbc_follow(int argc, char **argv)
 				       strerror(-r));
 			break;
 		}
-		if (r && !strcmp(ev.event, "soc-save")) {
+		if (r == 1 && !strcmp(ev.event, "soc-save")) {
 			sbc_follow_save(path, "soc-save");
 			seen++;
 		}

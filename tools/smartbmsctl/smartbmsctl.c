@@ -8,10 +8,6 @@
 
 #include "tools-common.h"
 
-#ifndef SMARTBMSCTL_VERSION
-#define SMARTBMSCTL_VERSION "0.1"
-#endif
-
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv, const struct sbc_global *g);
@@ -31,6 +27,8 @@ static const struct {
 	{ "instant-readout", cmd_instant_readout,
 	  "broadcast the state as Victron Instant Readout (BLE)" },
 	{ "monitor", cmd_monitor, "keep the battery monitor's state of charge in a file" },
+	{ "mqtt", cmd_mqtt, "bridge to an MQTT broker for Home Assistant" },
+	{ "signalk", cmd_signalk, "bridge to a Signal K server" },
 };
 
 static void print_help(void)

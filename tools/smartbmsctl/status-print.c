@@ -23,7 +23,7 @@ static int sbc_fuse_unset(const struct sbc_state *st)
 	return st->local && !strcmp(st->fuse, "unset");
 }
 
-static long sbc_percent(const struct sbc_meas *m)
+long sbc_percent(const struct sbc_meas *m)
 {
 	long i = m->ialt_ua < 0 ? 0 : m->ialt_ua;
 
@@ -37,7 +37,7 @@ static const char sbc_prompt[] =
 	"(125 100 80 60 2x30 2x20 2x15 2x10 2x7.5).";
 
 /* The next word of a space-separated list, or NULL. */
-static const char *sbc_word(const char *s, char *w, size_t len)
+const char *sbc_word(const char *s, char *w, size_t len)
 {
 	size_t n = 0;
 

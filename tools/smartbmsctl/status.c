@@ -50,7 +50,7 @@ static void sbc_status_battery(struct sbc_battery *b)
 	sbc_read_str(SBC_PSY, "monitor_sync_reason", b->why, sizeof(b->why));
 }
 
-static int sbc_status_sysfs(struct sbc_state *st)
+int sbc_status_sysfs(struct sbc_state *st)
 {
 	const struct sbc_fuse *fuse;
 	unsigned int i;

@@ -58,7 +58,14 @@ struct sbc_state {
 	struct sbc_battery bat;
 };
 
+/* status.c: the local sysfs state; SBC_EXIT_NODEV (said) without a BMS */
+int sbc_status_sysfs(struct sbc_state *st);
+
 /* status-print.c */
+/* the alternator current in % of the limit, rounded; needs IALT and LIMIT */
+long sbc_percent(const struct sbc_meas *m);
+/* the next word of a space-separated list into @w, or NULL at the end */
+const char *sbc_word(const char *s, char *w, size_t len);
 void sbc_print_text(FILE *f, const struct sbc_state *st);
 void sbc_print_json(FILE *f, const struct sbc_state *st, const char *source);
 

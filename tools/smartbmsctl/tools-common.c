@@ -553,8 +553,8 @@ static int sbc_setting_local(const struct sbc_setting *s, const char *buf,
 	return -1;
 }
 
-int sbc_setting_parse(const struct sbc_setting *s, const char *in,
-		      char *out, size_t len)
+int sbc_setting_check(const struct sbc_setting *s, const char *in,
+		      char *out, size_t len, char *msg, size_t mlen)
 {
 	char range[160], buf[32], why[128] = "";
 	int ret = -1;
@@ -569,10 +569,21 @@ int sbc_setting_parse(const struct sbc_setting *s, const char *in,
 	}
 	if (!ret)
 		return 0;
-	return sbc_fail(SBC_EXIT_RANGE, "%s: invalid value '%s'%s%s: %s %s", s->name, in,
-			*why ? ": " : "", why,
-			s->kind == SBC_KIND_ENUM || s->kind == SBC_KIND_FUSE ?
-			"must be" : "valid range is", range);
+	snprintf(msg, mlen, "%s: invalid value '%s'%s%s: %s %s", s->name, in,
+		 *why ? ": " : "", why,
+		 s->kind == SBC_KIND_ENUM || s->kind == SBC_KIND_FUSE ?
+		 "must be" : "valid range is", range);
+	return SBC_EXIT_RANGE;
+}
+
+int sbc_setting_parse(const struct sbc_setting *s, const char *in,
+		      char *out, size_t len)
+{
+	char msg[512];
+
+	if (!sbc_setting_check(s, in, out, len, msg, sizeof(msg)))
+		return 0;
+	return sbc_fail(SBC_EXIT_RANGE, "%s", msg);
 }
 
 int sbc_setting_format(const struct sbc_setting *s, const char *sysval,

@@ -12,6 +12,10 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#ifndef SMARTBMSCTL_VERSION
+#define SMARTBMSCTL_VERSION "0.1"
+#endif
+
 /* Exit codes: documented in smartbmsctl.8 and README.md. */
 #define SBC_EXIT_OK		0
 #define SBC_EXIT_FAIL		1	/* other failure: I/O, network, ... */
@@ -104,6 +108,9 @@ const struct sbc_setting *sbc_setting_find(const char *name);
  */
 int sbc_setting_parse(const struct sbc_setting *s, const char *in,
 		      char *out, size_t len);
+/* The same, silent: the message ("NAME: invalid value ...") in @msg */
+int sbc_setting_check(const struct sbc_setting *s, const char *in,
+		      char *out, size_t len, char *msg, size_t mlen);
 /* sysfs form to user form; 0 or SBC_EXIT_FAIL when unparsable */
 int sbc_setting_format(const struct sbc_setting *s, const char *sysval,
 		       char *out, size_t len);
@@ -163,6 +170,21 @@ int sbc_settings_in_nvmem(void);
 /* after a change: save the file where no NVMEM cell keeps the settings */
 int sbc_settings_persist(const char *cmd);
 
+/* uevent.c: the driver's events over NETLINK_KOBJECT_UEVENT */
+struct sbc_uevent {
+	char event[48];			/* SMARTBMS_EVENT: load-disconnect, ... */
+	char reason[48];		/* SMARTBMS_REASON: A-B11, atd, ..., none */
+};
+/* a bound socket, or -errno */
+int sbc_uevent_open(void);
+/*
+ * One datagram: 1 when it was a smartbms event (in @ev), 2 for any other
+ * change of the smartbms supplies, 0 for anything else, -ENOBUFS when
+ * events were lost (receive buffer overflow), other -errno on failure.
+ * Only the kernel's and root's messages count.
+ */
+int sbc_uevent_read(int fd, struct sbc_uevent *ev);
+
 /* Commands */
 int cmd_status(int argc, char **argv, const struct sbc_global *g);
 int cmd_set(int argc, char **argv, const struct sbc_global *g);
@@ -182,24 +204,9 @@ int cmd_monitor(int argc, char **argv, const struct sbc_global *g);
 const char *sbc_soc_file(void);
 int sbc_soc_restore(const char *path, int boot);
 
-/* uevent.c: the driver's uevents (NETLINK_KOBJECT_UEVENT, group 1) */
-#define SBC_UEVENT_BUF	8192
-
-struct sbc_uevent {
-	char buf[SBC_UEVENT_BUF + 1];
-	const char *event;		/* SMARTBMS_EVENT */
-	const char *reason;		/* SMARTBMS_REASON; "none" when absent */
-};
-
-/* a bound socket, or -errno */
-int sbc_uevent_socket(void);
-/*
- * One datagram: 1 with @ev filled when it is an event of the smartbms
- * supply sent by the kernel or root, 0 for anything else (or EINTR),
- * -ENOBUFS when the kernel dropped datagrams (receive buffer full),
- * other -errno on failure.
- */
-int sbc_uevent_read(int fd, struct sbc_uevent *ev);
+/* mqtt.c, or bridge.c's "not built in" without libmosquitto (MQTT=0) */
+int cmd_mqtt(int argc, char **argv, const struct sbc_global *g);
+int cmd_signalk(int argc, char **argv, const struct sbc_global *g);
 
 /* Refuse -u for commands that only work on the local sysfs. */
 int sbc_local_only(const char *cmd, const struct sbc_global *g);

@@ -2,25 +2,29 @@
 /*
  * smartbmsctl: the driver's uevents (KOBJ_CHANGE on the smartbms
  * power_supply with SMARTBMS_EVENT / SMARTBMS_REASON) over
- * NETLINK_KOBJECT_UEVENT, kernel multicast group 1; for log and
- * monitor follow.
+ * NETLINK_KOBJECT_UEVENT, kernel multicast group 1; used by log, mqtt
+ * and signalk.
  *
  * A plain netlink socket rather than libudev's monitor: libudev would add
  * a dependency for one socket, and its monitor on the "udev" source only
  * sees events after udevd has processed them (not at all where udevd does
  * not run, as in a minimal initramfs), while on the "kernel" source it is
- * this same socket. Overflow is handled the same either way: the kernel
- * drops datagrams when the receive buffer is full and the next recvmsg()
- * fails with ENOBUFS, which the caller is told.
+ * this same socket. The kernel drops datagrams when the receive buffer is
+ * full and the next recvmsg() fails with ENOBUFS: that is returned, for
+ * the caller to say so and to read the state again.
  */
 #include <errno.h>
-#include <linux/netlink.h>
 #include <stdlib.h>
+#include <linux/netlink.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "tools-common.h"
+
+#define SBC_UEVENT_BUF	8192
+#define SBC_UEVENT_RCVBUF	(1024 * 1024)
 
 /* The value of KEY in a uevent's NUL-separated KEY=VALUE list, or NULL. */
 static const char *sbc_uevent_get(const char *buf, size_t len, const char *key)
@@ -38,7 +42,7 @@ static const char *sbc_uevent_get(const char *buf, size_t len, const char *key)
 	return NULL;
 }
 
-int sbc_uevent_socket(void)
+int sbc_uevent_open(void)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
 	const char *rcvbuf = getenv("SMARTBMS_LOG_RCVBUF");	/* tests */
@@ -51,6 +55,12 @@ int sbc_uevent_socket(void)
 		int sz = atoi(rcvbuf);
 
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	} else {
+		/* room for a burst (udevd takes far more); beyond rmem_max as root */
+		int sz = SBC_UEVENT_RCVBUF;
+
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)))
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	}
 	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
@@ -62,25 +72,31 @@ int sbc_uevent_socket(void)
 	return fd;
 }
 
+static void sbc_copy(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src);
+}
+
 int sbc_uevent_read(int fd, struct sbc_uevent *ev)
 {
+	char buf[SBC_UEVENT_BUF + 1];
 	char cbuf[CMSG_SPACE(sizeof(struct ucred))];
 	struct sockaddr_nl sa;
-	struct iovec iov = { ev->buf, SBC_UEVENT_BUF };
+	struct iovec iov = { buf, SBC_UEVENT_BUF };
 	struct msghdr msg = {
 		.msg_name = &sa, .msg_namelen = sizeof(sa),
 		.msg_iov = &iov, .msg_iovlen = 1,
 		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
 	};
 	const struct ucred *cred = NULL;
-	const char *name, *subsys;
+	const char *event, *reason, *name, *subsys;
 	struct cmsghdr *cm;
 	ssize_t n;
 
 	n = recvmsg(fd, &msg, 0);
 	if (n < 0)
-		return errno == EINTR ? 0 : -errno;
-	ev->buf[n] = '\0';
+		return errno == EINTR || errno == EAGAIN ? 0 : -errno;
+	buf[n] = '\0';
 	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS)
 			cred = (const struct ucred *)CMSG_DATA(cm);
@@ -88,18 +104,25 @@ int sbc_uevent_read(int fd, struct sbc_uevent *ev)
 	if (!cred || cred->uid != 0)
 		return 0;
 	/* libudev's re-broadcasts start with "libudev" and are not ours */
-	if (!strncmp(ev->buf, "libudev", 7))
+	if (!strncmp(buf, "libudev", 7))
 		return 0;
-	ev->event = sbc_uevent_get(ev->buf, (size_t)n, "SMARTBMS_EVENT");
-	if (!ev->event)
+	subsys = sbc_uevent_get(buf, (size_t)n, "SUBSYSTEM");
+	name = sbc_uevent_get(buf, (size_t)n, "POWER_SUPPLY_NAME");
+	event = sbc_uevent_get(buf, (size_t)n, "SMARTBMS_EVENT");
+	if (!event) {
+		/* a plain change of one of ours: worth reading the state again */
+		if (subsys && !strcmp(subsys, "power_supply") && name &&
+		    (!strcmp(name, SBC_PSY) || !strcmp(name, SBC_PSY_ALT)))
+			return 2;
 		return 0;
-	subsys = sbc_uevent_get(ev->buf, (size_t)n, "SUBSYSTEM");
-	name = sbc_uevent_get(ev->buf, (size_t)n, "POWER_SUPPLY_NAME");
+	}
 	if ((subsys && strcmp(subsys, "power_supply")) ||
 	    (name && strcmp(name, SBC_PSY)))
 		return 0;
-	ev->reason = sbc_uevent_get(ev->buf, (size_t)n, "SMARTBMS_REASON");
-	if (!ev->reason || !*ev->reason)
-		ev->reason = "none";
+	reason = sbc_uevent_get(buf, (size_t)n, "SMARTBMS_REASON");
+	if (!reason || !*reason)
+		reason = "none";
+	sbc_copy(ev->event, sizeof(ev->event), event);
+	sbc_copy(ev->reason, sizeof(ev->reason), reason);
 	return 1;
 }

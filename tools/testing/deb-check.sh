@@ -10,7 +10,8 @@
 #    linux-headers-6.12.*+deb12-amd64 (bookworm-security), then
 #    apt-get install ./smartbms-dkms_*.deb ./smartbmsctl_*.deb;
 # 3. DKMS built and installed the modules for both kernels; the tool, its
-#    man page, its units (enabled) and the overlays are there; after
+#    man page, its units (enabled; the bridges' installed, not enabled, with
+#    their /etc/smartbms/*.conf) and the overlays are there; after
 #    apt-get purge nothing of either package is left.
 # Prints one TAP line per check, "# PHASE took N s" and "N passed, N
 # failed"; exits 1 on any failure. Uses the Debian archive, no other network.
@@ -33,6 +34,8 @@ work=$(mktemp -d "${TMPDIR:-/var/tmp}/smartbms-deb.XXXXXX")
 chmod 755 "$work"
 root=$work/root
 units="smartbms-log.service smartbms-restore.service smartbms-monitor.service"
+# the bridges: installed, not enabled until configured
+bridge_units="smartbms-mqtt.service smartbms-signalk.service"
 
 mounts_under() { awk -v w="$work/" 'index($2, w) == 1 { print $2 }' /proc/self/mounts | sort -r; }
 cleanup() {
@@ -86,7 +89,8 @@ apt_get=(apt-get -y -q -o Dpkg::Options::=--force-unsafe-io -o APT::Install-Reco
 # --- 1. build and lint -------------------------------------------------------
 phase
 if ! "$here/install-deps.sh" --packages build-essential dpkg-dev debhelper dh-dkms cpp \
-	device-tree-compiler libiio-dev libgpiod-dev pkg-config python3 lintian \
+	device-tree-compiler libiio-dev libgpiod-dev libmosquitto-dev mosquitto mosquitto-clients \
+	openssl pkg-config python3 lintian \
 	debootstrap zstd >"$work/deps.log" 2>&1; then
 	not_ok "host: build and test dependencies are installed"
 	diag "$work/deps.log"
@@ -240,6 +244,19 @@ for u in $units; do
 	else
 		not_ok "$u in /lib/systemd/system, runs /usr/sbin/smartbmsctl, enabled (is-enabled: $st)"
 		[ -f "$f" ] && grep '^Exec' "$f" | diag
+	fi
+done
+
+for u in $bridge_units; do
+	f=$root/lib/systemd/system/$u
+	st=$(systemctl --root="$root" is-enabled "$u" 2>&1)
+	c=$root/etc/smartbms/${u#smartbms-}
+	c=${c%.service}.conf
+	if [ -f "$f" ] && grep -q '^ExecStart=/usr/sbin/smartbmsctl ' "$f" && [ "$st" = disabled ] &&
+		[ -f "$c" ]; then
+		ok "$u in /lib/systemd/system, runs /usr/sbin/smartbmsctl, not enabled; ${c#"$root"} there"
+	else
+		not_ok "$u in /lib/systemd/system, runs /usr/sbin/smartbmsctl, not enabled (is-enabled: $st); ${c#"$root"} there"
 	fi
 done
 

@@ -43,4 +43,9 @@ if [ -f /test/smartbmsctl/guest-instant-readout.sh ]; then
 	*) rc=1; echo "# smartbmsctl instant-readout guest test failed" ;;
 	esac
 fi
+# The bridges against the real driver, with a broker in the guest.
+if [ -f /test/smartbmsctl/guest-bridges.sh ]; then
+	echo "# tool: smartbmsctl bridges (mqtt, signalk) guest tests"
+	sh /test/smartbmsctl/guest-bridges.sh || { rc=1; echo "# smartbmsctl bridges guest tests failed"; }
+fi
 exit $rc

@@ -4,7 +4,8 @@
 # Build the test guest's initramfs.
 #   mkinitramfs.sh OUT.cpio.gz SCRIPT MODULE.ko...
 # Carries busybox, the modules, the firmware files, the tools with their
-# shared libraries, the selftests and smartbms-sim; SCRIPT becomes
+# shared libraries (mosquitto's broker and clients among them, where the
+# host has them), the selftests and smartbms-sim; SCRIPT becomes
 # /test/run.sh.
 # Environment, for a guest of another arch (tools/testing/arm64/run.sh):
 # INITRAMFS_BUSYBOX (busybox to carry, default /bin/busybox) and
@@ -53,9 +54,12 @@ add_bin() {
 host_bins=${INITRAMFS_HOST_BINS:-1}
 [ "$host_bins" = 1 ] || add_bin() { :; }
 # btvirt (bluez-test-tools) and btmgmt (bluez): the Instant Readout test's
-# virtual controllers, where the host has them
-for b in iio_info iio_readdev iio_attr iiod gpiodetect gpioinfo gpioget gpioset btvirt btmgmt; do
-	add_bin "$(command -v $b || true)"
+# virtual controllers; mosquitto (in /usr/sbin), mosquitto_sub and
+# mosquitto_pub: the broker and clients of smartbmsctl mqtt's guest test;
+# where the host has them
+for b in iio_info iio_readdev iio_attr iiod gpiodetect gpioinfo gpioget gpioset btvirt btmgmt \
+	mosquitto mosquitto_sub mosquitto_pub; do
+	add_bin "$(command -v $b || command -v /usr/sbin/$b || true)"
 done
 add_bin "$top/tools/smartbmsctl/smartbmsctl"
 for b in "$top"/selftests/bin/*; do
