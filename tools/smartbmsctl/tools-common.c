@@ -169,25 +169,7 @@ int sbc_read_long(const char *psy, const char *attr, long *val)
 
 int sbc_write_attr(const char *psy, const char *attr, const char *val)
 {
-	char path[PATH_MAX];
-	size_t len = strlen(val);
-	ssize_t n;
-	int fd, err = 0;
-
-	if (sbc_psy_path(path, sizeof(path), psy, attr))
-		return -ENAMETOOLONG;
-	/* O_TRUNC is ignored by sysfs and keeps a test tree's file clean. */
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, len);
-	if (n < 0)
-		err = -errno;
-	else if ((size_t)n != len)
-		err = -EIO;
-	if (close(fd) && !err)
-		err = -errno;
-	return err;
+	return sbc_write_attr_bin(psy, attr, val, strlen(val));
 }
 
 ssize_t sbc_read_attr_bin(const char *psy, const char *attr, void *buf, size_t len)
@@ -215,10 +197,11 @@ int sbc_write_attr_bin(const char *psy, const char *attr, const void *buf, size_
 
 	if (sbc_psy_path(path, sizeof(path), psy, attr))
 		return -ENAMETOOLONG;
+	/* O_TRUNC is ignored by sysfs and keeps a test tree's file clean. */
 	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	/* one write: the driver takes a whole blob or nothing */
+	/* one write: the driver takes a whole value or blob, or nothing */
 	n = write(fd, buf, len);
 	if (n < 0)
 		err = -errno;
