@@ -89,7 +89,7 @@ apt_get=(apt-get -y -q -o Dpkg::Options::=--force-unsafe-io -o APT::Install-Reco
 # --- 1. build and lint -------------------------------------------------------
 phase
 if ! "$here/install-deps.sh" --packages build-essential dpkg-dev debhelper dh-dkms cpp \
-	device-tree-compiler libiio-dev libgpiod-dev libmosquitto-dev mosquitto mosquitto-clients \
+	device-tree-compiler libiio-dev libgpiod-dev libmosquitto-dev libssl-dev mosquitto mosquitto-clients \
 	openssl pkg-config python3 lintian \
 	debootstrap zstd >"$work/deps.log" 2>&1; then
 	not_ok "host: build and test dependencies are installed"
