@@ -246,7 +246,7 @@ int smartbms_mon_read(const struct smartbms_core *c,
 		      struct smartbms_mon_state *st)
 {
 	const struct smartbms_monitor *m = &c->mon;
-	s64 full = smartbms_mon_full_uas(c), avg;
+	s64 full = smartbms_mon_full_uas(c), avg, eff;
 
 	if (!c->board.has_ibat)
 		return -ENODEV;
@@ -264,9 +264,10 @@ int smartbms_mon_read(const struct smartbms_core *c,
 	st->charge_mah = div_s64(m->charge_uas, SMARTBMS_MS_PER_H);
 	st->soc_permille = smartbms_mon_permille(c);
 	avg = st->avg_ma;
-	if (avg < -SMARTBMS_MON_IDLE_MA)
-		st->ttg_s = div64_s64(m->charge_uas,
-				      smartbms_mon_peukert(c, avg) * 1000);
+	/* never 0 above the idle current at any capacity; checked anyway */
+	eff = avg < -SMARTBMS_MON_IDLE_MA ? smartbms_mon_peukert(c, avg) : 0;
+	if (eff > 0)
+		st->ttg_s = div64_s64(m->charge_uas, eff * 1000);
 	else if (avg > SMARTBMS_MON_IDLE_MA)
 		st->ttf_s = div64_s64((full - m->charge_uas) * 100,
 				      avg * c->set.mon.efficiency_pct * 1000);
