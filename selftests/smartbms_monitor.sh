@@ -129,6 +129,7 @@ expect "a setting survives a rebind (tail 2.5 %)" 2.5 attr monitor_tail_current
 echo 1 > "$PSY/factory_reset"
 
 # ---- the state of charge across a rebind, in the "soc" cell
+expect "monitor_store nvmem: the driver keeps the soc cell" nvmem attr monitor_store
 sim set vbat 14.2
 wait_attr monitor_sync synchronised 5
 sim set vbat 13.2
@@ -141,6 +142,7 @@ expect "charge_now kept in the soc cell" "$soc" attr charge_now
 
 # ---- without a cell: smartbms_sim soccell=0, kept through monitor_state
 load_board soccell=0
+expect "monitor_store none without a soc cell" none attr monitor_store
 check "monitor_state has nothing to give while unknown" sh -c "! cat $PSY/monitor_state > /dev/null 2>&1"
 sim set vbat 14.2
 wait_attr monitor_sync synchronised 5
@@ -160,7 +162,7 @@ check "a second restore is refused (EBUSY)" sh -c "! cat /tmp/soc.bin > $PSY/mon
 
 # ---- a board without a monitor behaves as before
 load_board monitor=0
-check "no monitor attributes without ibat" sh -c "[ ! -e $PSY/monitor_sync ] && [ ! -e $PSY/capacity ]"
+check "no monitor attributes without ibat" sh -c "[ ! -e $PSY/monitor_sync ] && [ ! -e $PSY/monitor_store ] && [ ! -e $PSY/capacity ]"
 sim set vstart 14.0
 wait_out alternator-enable 1 10
 sim set ialt 45

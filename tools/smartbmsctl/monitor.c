@@ -50,7 +50,9 @@ static void monitor_help(void)
 	       "            its state of charge is unknown (restored \"not\n"
 	       "            synchronised\"); a damaged FILE is refused (exit 8)\n"
 	       "  follow    save FILE at start, on each soc-save uevent of the\n"
-	       "            driver, after lost uevents and at SIGTERM/SIGINT\n"
+	       "            driver, after lost uevents and at SIGTERM/SIGINT (where\n"
+	       "            the driver keeps a soc cell, monitor_store nvmem, it\n"
+	       "            sends no soc-save: FILE is a second copy)\n"
 	       "  show      print what FILE holds\n\n"
 	       "  -b, --boot          restore at boot: a missing FILE, a board without\n"
 	       "                      a monitor and a state of charge already known\n"
@@ -343,6 +345,16 @@ static int sbc_follow(int argc, char **argv)
 		printf("monitor follow: this board has no battery monitor: nothing "
 		       "to keep\n");
 		return SBC_EXIT_OK;
+	}
+	{
+		char store[16];
+
+		/* a driver older than monitor_store: as "none" */
+		if (!sbc_read_attr(SBC_PSY, "monitor_store", store, sizeof(store)) &&
+		    !strcmp(store, "nvmem"))
+			printf("monitor follow: the driver keeps the state of charge in "
+			       "its soc cell (monitor_store nvmem): %s is a second copy, "
+			       "written at start and stop\n", path);
 	}
 	/* the socket first: no event between the first save and it is lost */
 	fd = sbc_uevent_open();

@@ -279,6 +279,19 @@ static ssize_t monitor_sync_reason_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(monitor_sync_reason);
 
+/*
+ * Where the state of charge is kept across a reboot: "nvmem" (the "soc"
+ * cell, written by the driver), or "none" (smartbmsctl keeps a file).
+ */
+static ssize_t monitor_store_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	struct smartbms *bms = smartbms_from_dev(dev);
+
+	return sysfs_emit(buf, "%s\n", bms->soc_cell ? "nvmem" : "none");
+}
+static DEVICE_ATTR_RO(monitor_store);
+
 enum smartbms_mon_attr {
 	SMARTBMS_MON_ATTR_CHARGED_VOLTAGE,	/* uV */
 	SMARTBMS_MON_ATTR_TAIL_CURRENT,		/* percent, one decimal */
@@ -435,6 +448,7 @@ static BIN_ATTR_RW(monitor_state, SMARTBMS_SOC_BLOB_SIZE);
 static struct attribute *smartbms_mon_attrs[] = {
 	&dev_attr_monitor_sync.attr,
 	&dev_attr_monitor_sync_reason.attr,
+	&dev_attr_monitor_store.attr,
 	&dev_attr_monitor_charged_voltage.attr.attr,
 	&dev_attr_monitor_tail_current.attr.attr,
 	&dev_attr_monitor_charged_time.attr.attr,

@@ -519,7 +519,11 @@ static struct kunit_case smartbms_monitor_test_cases[] = {
 	KUNIT_CASE(smartbms_test_mon_empty),
 	KUNIT_CASE(smartbms_test_mon_gap),
 	KUNIT_CASE(smartbms_test_mon_ttg),
+#ifdef KUNIT_CASE_SLOW
+	KUNIT_CASE_SLOW(smartbms_test_mon_year),	/* seconds: a year of samples */
+#else
 	KUNIT_CASE(smartbms_test_mon_year),
+#endif
 	KUNIT_CASE(smartbms_test_mon_restore),
 	KUNIT_CASE(smartbms_test_mon_save_rate),
 	KUNIT_CASE(smartbms_test_mon_settings),

@@ -15,6 +15,7 @@ make_monitor_tree() {
 	put "$BMS/time_to_empty_now" 25056
 	put "$BMS/monitor_sync" synchronised
 	put "$BMS/monitor_sync_reason" none
+	put "$BMS/monitor_store" none
 	put "$BMS/monitor_charged_voltage" 14000000
 	put "$BMS/monitor_tail_current" 4.0
 	put "$BMS/monitor_charged_time" 180
@@ -374,6 +375,12 @@ rc=$?
 [ $rc = 0 ] && ok "follow: SIGTERM ends it (exit 0)" || not_ok "follow: SIGTERM: exit $rc"
 same "$F" "$T/c.bin" "follow: saved at SIGTERM"
 has "saved \(stop\): 85\.0 % .*not synchronised" "$OUT" "follow: the stop save said"
+hasnt "soc cell" "$OUT" "follow, monitor_store none: no word of a soc cell"
+put "$BMS/monitor_store" nvmem
+expect 0 "follow, monitor_store nvmem" monitor follow --timeout 1 "$F"
+has "keeps the state of charge in its soc cell \(monitor_store nvmem\): .* is a second copy" "$OUT" \
+	"follow, monitor_store nvmem: says the file is a second copy"
+put "$BMS/monitor_store" none
 if [ -n "$SHIM" ]; then
 	rm -f "$F"
 	erun "read:monitor_state=ENODATA" monitor follow --timeout 1 "$F"
