@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * smartbms platform driver, private: what its three parts share. The
- * parts adapt the core and decide nothing:
+ * smartbms platform driver, private: what its parts share. The parts
+ * adapt the core and decide nothing:
  *   smartbms_main.c  resources, sampling, input IRQs, outputs, events;
+ *   smartbms_settings.c  defaults, the NVMEM copy, every change;
  *   smartbms_psy.c   the two power supplies and the sysfs settings;
  *   smartbms_iio.c   the IIO re-export of the measurements;
  *   smartbms_cal.c   the calibration: loaded, replaced, stored;
@@ -73,6 +74,10 @@ struct smartbms {
 
 /* smartbms_main.c */
 void smartbms_schedule(struct smartbms *bms, unsigned long delay);
+
+/* smartbms_settings.c */
+int smartbms_read_defaults(struct smartbms *bms);
+int smartbms_load_settings(struct smartbms *bms, struct smartbms_settings *set);
 void smartbms_settings_begin(struct smartbms *bms,
 			     struct smartbms_settings *set);
 int smartbms_settings_commit(struct smartbms *bms, struct device *psy_dev,
