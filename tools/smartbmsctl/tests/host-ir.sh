@@ -207,6 +207,10 @@ expect 5 "encode: alarms over 18 bits" instant-readout encode alarms=0x40000
 expect 2 "encode: unknown field" instant-readout encode volts=13
 expect 2 "encode: a bms field in a battery-monitor record" instant-readout encode -r battery-monitor io=1
 expect 2 "encode: unknown record" instant-readout encode -r lynx voltage=13
+rec_want=$("$TOOL" instant-readout encode -r battery-monitor voltage=12.34)
+expect 0 "encode --record=battery-monitor (the = form)" instant-readout encode --record=battery-monitor voltage=12.34
+[ -n "$rec_want" ] && [ "$(cat "$OUT")" = "$rec_want" ] && ok "encode --record=X: the same record as -r X" ||
+	not_ok "encode --record=X: '$(cat "$OUT")', want '$rec_want'"
 expect 2 "encrypt: no nonce" instant-readout encrypt --key "$K" "$pt"
 expect 2 "encrypt: nonce over 16 bits" instant-readout encrypt --key "$K" --nonce 65536 "$pt"
 expect 5 "encrypt: 17 bytes" instant-readout encrypt --key "$K" --nonce 1 \

@@ -186,6 +186,15 @@ expect 2 "mqtt --config: an option without its value" mqtt --config "$T/bad.conf
 printf 'port 99999\n' > "$T/bad.conf"
 expect 2 "mqtt --config: a bad value" mqtt --config "$T/bad.conf"
 has "bad.conf, line 1" "$ERR" "config: the line of a bad value is named"
+# the file named in a form the config pre-scan does not see: refused, never
+# silently ignored (the bridge would run without its file's options)
+for form in "-c$T/bad.conf" "--conf=$T/bad.conf" "--confi $T/bad.conf"; do
+	# shellcheck disable=SC2086
+	timeout 10 "$TOOL" mqtt $form > "$OUT" 2> "$ERR"
+	rc=$?
+	[ $rc = 2 ] && ok "mqtt $form: refused (exit 2)" || not_ok "mqtt $form: exit $rc, want 2"
+	has "name the file as -c FILE, --config FILE or --config=FILE" "$ERR" "mqtt $form: says how"
+done
 expect 2 "mqtt over the network" -u ip:192.0.2.1 mqtt
 
 # ---------------------------------------------------------------- discovery
