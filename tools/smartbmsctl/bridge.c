@@ -268,10 +268,15 @@ static int sbc_conf_load(const char *cmd, const char *path,
 	return ret;
 }
 
-/* One getopt_long pass; @c names the file and its lines, or NULL. */
+/*
+ * One getopt_long pass; @c names the file and its lines, or NULL.
+ * @config: the file the pre-scan found, which this pass skips. A --config
+ * it did not see (-cFILE, an abbreviated --conf, a second one) is refused:
+ * ignoring it would run the command without the file's options.
+ */
 static int sbc_opt_pass(const char *cmd, int argc, char **argv, const char *shortopts,
 			const struct option *longopts, sbc_opt_fn fn, void *ctx,
-			const struct sbc_conf *c)
+			const struct sbc_conf *c, const char *config)
 {
 	int opt, ret;
 
@@ -279,8 +284,12 @@ static int sbc_opt_pass(const char *cmd, int argc, char **argv, const char *shor
 	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		if (opt == '?' || opt == ':')
 			return sbc_usage_error(cmd, "bad option");
-		if (opt == 'c')
-			continue;	/* --config: read before */
+		if (opt == 'c') {
+			if (optarg != config)
+				return sbc_usage_error(cmd, "--config: name the file as -c FILE, "
+						       "--config FILE or --config=FILE, once");
+			continue;	/* read before */
+		}
 		ret = fn(ctx, opt, optarg);
 		if (ret) {
 			if (c && ret > 0 && optind - 1 < c->argc)
@@ -318,11 +327,12 @@ int sbc_bridge_options(const char *cmd, int argc, char **argv,
 		int ret = sbc_conf_load(cmd, config, longopts, &c);
 
 		if (!ret)
-			ret = sbc_opt_pass(cmd, c.argc, c.argv, shortopts, longopts, fn, ctx, &c);
+			ret = sbc_opt_pass(cmd, c.argc, c.argv, shortopts, longopts, fn, ctx, &c,
+					   NULL);
 		if (ret)
 			return ret;
 	}
-	return sbc_opt_pass(cmd, argc, argv, shortopts, longopts, fn, ctx, NULL);
+	return sbc_opt_pass(cmd, argc, argv, shortopts, longopts, fn, ctx, NULL, config);
 }
 
 int sbc_read_secret(const char *cmd, const char *opt, const char *path,

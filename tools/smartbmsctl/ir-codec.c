@@ -179,7 +179,7 @@ static void decode_help(void)
 	       "manufacturer data after the company id (10 00 e0 a3 ...), with or\n"
 	       "without the company id (e1 02), or the whole AD structure.\n"
 	       "Prints the product id, the record type, the nonce and the decrypted\n"
-	       "payload in hex, and for a 0x0a record its fields by name.\n\n"
+	       "payload in hex, and for a 0x0a or 0x02 record its fields by name.\n\n"
 	       "  -k, --key KEY         the 32-hex-digit key (default: this board's)\n"
 	       "  -K, --key-file FILE   read the key from FILE\n"
 	       "  -h, --help            show this help\n\n"
@@ -350,6 +350,7 @@ int sbc_ir_cmd_encode(int argc, char **argv)
 	uint8_t pt[SBC_IR_MAX_PAYLOAD];
 	char hex[2 * SBC_IR_MAX_PAYLOAD + 1];
 	int a = 1, record = SBC_IR_RECORD_BMS;
+	const char *rname = NULL;
 	unsigned int i;
 	size_t len;
 
@@ -357,12 +358,19 @@ int sbc_ir_cmd_encode(int argc, char **argv)
 		encode_help();
 		return SBC_EXIT_OK;
 	}
-	if (argc > 2 && (!strcmp(argv[1], "-r") || !strcmp(argv[1], "--record"))) {
-		record = sbc_ir_record_type(argv[2]);
+	/* -r X, --record X or --record=X, before the fields */
+	if (argc > 1 && !strncmp(argv[1], "--record=", 9)) {
+		rname = argv[1] + 9;
+		a = 2;
+	} else if (argc > 2 && (!strcmp(argv[1], "-r") || !strcmp(argv[1], "--record"))) {
+		rname = argv[2];
+		a = 3;
+	}
+	if (rname) {
+		record = sbc_ir_record_type(rname);
 		if (record < 0)
 			return sbc_usage_error(cmd, "--record: '%s' is not bms or battery-monitor",
-					       argv[2]);
-		a = 3;
+					       rname);
 	}
 	if (record == SBC_IR_RECORD_BMV)
 		fields = sbc_ir_bmv_fields;
