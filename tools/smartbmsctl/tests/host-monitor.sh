@@ -169,7 +169,9 @@ PY
 }
 same() { if cmp -s "$1" "$2"; then ok "$3"; else not_ok "$3: $1 and $2 differ"; fi; }
 # started FILE: wait up to 5 s for a follow's start line (its socket is bound
-# and its signal handlers are in place by then)
+# and its signal handlers are in place by then). FILE must be emptied before
+# the follow is started: the shell's redirection truncates it only in the
+# child, and a start line left from the last run would be taken for its.
 started() {
 	i=0
 	while ! grep -q "(start)" "$1" 2> /dev/null && [ $i -lt 50 ]; do
@@ -340,6 +342,7 @@ cp "$T/a.bin" "$BMS/monitor_state"
 F="$T/follow/soc.bin"
 if python3 -c "import socket; socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 15).bind((0, 1))" 2> /dev/null &&
    [ "$(id -u)" = 0 ]; then
+	: > "$OUT"
 	"$TOOL" monitor follow --count 1 --timeout 10 "$F" > "$OUT" 2> "$ERR" &
 	pid=$!
 	started "$OUT"
@@ -365,6 +368,7 @@ if python3 -c "import socket; socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM
 else
 	skip "follow on soc-save: cannot inject uevents here"
 fi
+: > "$OUT"
 "$TOOL" monitor follow --timeout 10 "$F" > "$OUT" 2> "$ERR" &
 pid=$!
 started "$OUT"
