@@ -121,6 +121,11 @@ refuse monitor_charged_voltage 16000000
 refuse monitor_charged_voltage 14000001
 refuse monitor_charge_efficiency 49
 refuse monitor_charged_time 59
+# a sampling period the counter would take for a gap every time: refused
+refuse poll_interval_ms 2501
+refuse poll_interval_ms 10000
+check "a 2500 ms sampling period is taken with a monitor" sh -c "echo 2500 > $PSY/poll_interval_ms"
+echo 100 > "$PSY/poll_interval_ms"
 echo 1.25 > "$PSY/monitor_peukert"
 echo 2.5 > "$PSY/monitor_tail_current"
 rebind_bms
@@ -163,6 +168,8 @@ check "a second restore is refused (EBUSY)" sh -c "! cat /tmp/soc.bin > $PSY/mon
 # ---- a board without a monitor behaves as before
 load_board monitor=0
 check "no monitor attributes without ibat" sh -c "[ ! -e $PSY/monitor_sync ] && [ ! -e $PSY/monitor_store ] && [ ! -e $PSY/capacity ]"
+check "a 10000 ms sampling period is taken without a monitor" sh -c "echo 10000 > $PSY/poll_interval_ms"
+echo 100 > "$PSY/poll_interval_ms"
 sim set vstart 14.0
 wait_out alternator-enable 1 10
 sim set ialt 45
