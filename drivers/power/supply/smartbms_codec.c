@@ -525,8 +525,10 @@ EXPORT_SYMBOL_NS_GPL(smartbms_calibrate, SMARTBMS);
 
 /*
  * Settings blob (NVMEM): "SBMS", u8 version, u8 fuse, u8 usage, u8 signal,
- * u8 remote function, u8 switch, u16 zero, le32 charge limit mV, le32
- * debounce ms, zeros, le32 CRC-32 of the first 28 bytes.
+ * u8 remote function, u8 switch, u8 monitor efficiency %, u8 monitor
+ * Peukert x100, le32 charge limit mV, le32 debounce ms, le16 monitor
+ * charged mV, le16 monitor charged time s, u8 monitor tail permille, zeros,
+ * le32 CRC-32 of the first 28 bytes.
  */
 int smartbms_settings_pack(const struct smartbms_settings *set,
 			   u8 *buf, size_t len)

@@ -175,6 +175,12 @@ struct smartbms_result {
 #define SMARTBMS_POLL_MIN_MS		10
 #define SMARTBMS_POLL_MAX_MS		10000
 
+/* The longest sampling period: shorter with a battery monitor (BMS-MON-3). */
+static inline u32 smartbms_poll_max_ms(bool monitor)
+{
+	return monitor ? SMARTBMS_MON_POLL_MAX_MS : SMARTBMS_POLL_MAX_MS;
+}
+
 /* "No time recorded" / "nothing pending" for every *_ms field. */
 #define SMARTBMS_NEVER			U64_MAX
 

@@ -195,7 +195,8 @@ static int smartbms_evaluate_locked(struct smartbms *bms,
 	int i, n;
 
 	lockdep_assert_held(&bms->lock);
-	s->now_ms = ktime_to_ms(ktime_get());
+	/* boot time: a suspend counts (a gap for the battery monitor) */
+	s->now_ms = ktime_to_ms(ktime_get_boottime());
 	smartbms_core_step(&bms->core, s, r);
 	first = r->first;
 	if (r->started) {

@@ -32,6 +32,10 @@ int smartbms_mon_get_channel(struct smartbms *bms)
 		return dev_err_probe(bms->dev, PTR_ERR(ch), "channel ibat\n");
 	}
 	bms->ibat = ch;
+	if (bms->poll_ms > smartbms_poll_max_ms(true))
+		return dev_err_probe(bms->dev, -EINVAL,
+				     "smartbms,poll-interval-ms %u: at most %u with a battery current (longer is a gap in the count)\n",
+				     bms->poll_ms, smartbms_poll_max_ms(true));
 	return 0;
 }
 
@@ -161,7 +165,7 @@ int smartbms_mon_probe(struct smartbms *bms)
 	mutex_unlock(&bms->lock);
 	if (ret)
 		return dev_err_probe(dev, ret,
-				     "monitored-battery: charge-full-design-microamp-hours %d outside 1..4000 Ah\n",
+				     "monitored-battery: charge-full-design-microamp-hours %d outside 1..2147 Ah\n",
 				     info->charge_full_design_uah);
 
 	ret = devm_work_autocancel(dev, &bms->soc_work, smartbms_mon_save_work);

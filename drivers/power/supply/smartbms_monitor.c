@@ -18,7 +18,7 @@
  * - Without a value (UNKNOWN: first start, nothing restored) nothing is
  *   counted and nothing is reported; the first full charge or A-B11 gives
  *   the counter its first value.
- * - Overflow: the charge is held within 0..capacity (at most 4000 Ah, 1.44e13
+ * - Overflow: the charge is held within 0..capacity (at most 2147 Ah, 7.7e12
  *   uAs); one step adds at most |I| x SMARTBMS_MON_GAP_MS, so s64 holds any
  *   current the ADC can report, however long the counter runs.
  */

@@ -101,14 +101,22 @@ struct smartbms_mon_state {
 #define SMARTBMS_MON_IDLE_MA		100
 /* an unmeasured current for this long loses synchronisation */
 #define SMARTBMS_MON_GAP_MS		5000
+/*
+ * The longest sampling period with a monitor: a step longer than
+ * SMARTBMS_MON_GAP_MS is a gap, and half of it leaves room for a late work.
+ */
+#define SMARTBMS_MON_POLL_MAX_MS	(SMARTBMS_MON_GAP_MS / 2)
 /* BMS-MON-5: save at most this often, and only after a 1 % change */
 #define SMARTBMS_MON_SAVE_MIN_MS	60000
 #define SMARTBMS_MON_SAVE_STEP		10	/* permille */
 /* a downtime up to this long (a reboot) keeps a final save synchronised */
 #define SMARTBMS_MON_DOWNTIME_MAX_S	600
-/* capacity of a monitored battery: 1 Ah .. 4000 Ah */
+/*
+ * capacity of a monitored battery: 1 Ah .. 2147 Ah, what the power_supply
+ * class's int charge_full_design_uah (and charge_now in uAh) can hold
+ */
 #define SMARTBMS_MON_CAP_MIN_MAH	1000
-#define SMARTBMS_MON_CAP_MAX_MAH	4000000
+#define SMARTBMS_MON_CAP_MAX_MAH	2147483
 
 /* Saved state (NVMEM cell "soc" or the tool's file), BMS-MON-5. */
 #define SMARTBMS_SOC_BLOB_SIZE		32

@@ -110,7 +110,7 @@ static void smartbms_test_mon_peukert(struct kunit *test)
 	struct smartbms_rig *g = smartbms_mon_rig(test, p->centi);
 	s64 used, want = (s64)p->want_mah * T_UAS_PER_MAH;
 
-	/* a 4000 Ah bank cannot run empty in the hour; I20 stays 5 A */
+	/* full at the start; I20 stays 5 A */
 	KUNIT_ASSERT_EQ(test, smartbms_mon_restore(&g->c, T_CAP_MAH, true), 0);
 	g->s.ibat_ma = p->ma;
 	/* at 100 A and n = 1.5 the hour would empty it: count 10 min x 6 */

@@ -497,7 +497,8 @@ static ssize_t poll_interval_ms_store(struct device *dev,
 	int ret;
 
 	ret = kstrtou32(buf, 10, &ms);
-	if (ret || ms < SMARTBMS_POLL_MIN_MS || ms > SMARTBMS_POLL_MAX_MS)
+	if (ret || ms < SMARTBMS_POLL_MIN_MS ||
+	    ms > smartbms_poll_max_ms(bms->ibat))
 		return -EINVAL;
 
 	mutex_lock(&bms->lock);
