@@ -186,6 +186,8 @@ expect 2 "mqtt --config: an option without its value" mqtt --config "$T/bad.conf
 printf 'port 99999\n' > "$T/bad.conf"
 expect 2 "mqtt --config: a bad value" mqtt --config "$T/bad.conf"
 has "bad.conf, line 1" "$ERR" "config: the line of a bad value is named"
+expect 0 "mqtt --config FILE --help: the help, the file not read" mqtt --config "$T/nope.conf" --help
+has "Usage: smartbmsctl mqtt" "$OUT" "mqtt --config FILE --help: usage printed"
 # the file named in a form the config pre-scan does not see: refused, never
 # silently ignored (the bridge would run without its file's options)
 for form in "-c$T/bad.conf" "--conf=$T/bad.conf" "--confi $T/bad.conf"; do
