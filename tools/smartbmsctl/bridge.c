@@ -312,18 +312,22 @@ int sbc_bridge_options(const char *cmd, int argc, char **argv,
 	int i;
 
 	/* the file first, whatever its place on the command line */
-	for (i = 1; i < argc && !sbc_wants_help(argc, argv); i++) {
+	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--"))
 			break;
 		if (!strcmp(argv[i], "--config") || !strcmp(argv[i], "-c")) {
-			if (i + 1 >= argc)
+			if (i + 1 >= argc) {
+				if (sbc_wants_help(argc, argv))
+					break;
 				return sbc_usage_error(cmd, "--config needs a file");
+			}
 			config = argv[++i];
 		} else if (!strncmp(argv[i], "--config=", 9)) {
 			config = argv[i] + 9;
 		}
 	}
-	if (config) {
+	/* with --help only the help: the file is seen but not read */
+	if (config && !sbc_wants_help(argc, argv)) {
 		int ret = sbc_conf_load(cmd, config, longopts, &c);
 
 		if (!ret)
