@@ -460,6 +460,41 @@ static void smartbms_test_in_1_debounce(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
 }
 
+/*
+ * BMS-IN-1 under chatter: a driver late to sample can read the line twice
+ * in the changed level, a debounce time apart, and miss the phases in
+ * between. The edges its IRQ saw say the level did not last: the debounce
+ * starts again from the last one.
+ */
+static void smartbms_test_in_1_chatter_edges(struct kunit *test)
+{
+	struct smartbms_rig *g = smartbms_rig_new(test, 0, 0, false);
+
+	smartbms_rig_step(g, 0);
+	g->s.in[SMARTBMS_IN_ATC] = false;
+	smartbms_rig_step(g, 1000);
+	/* low again 20 ms later, with edges in between: not a lasting low */
+	g->s.in_edges = BIT(SMARTBMS_IN_ATC);
+	smartbms_rig_step(g, 1020);
+	g->s.in_edges = 0;
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+	KUNIT_EXPECT_EQ(test, g->r.next_ms, 1040ULL);
+	/* an edge on another line does not restart this one */
+	g->s.in_edges = BIT(SMARTBMS_IN_ATD);
+	smartbms_rig_step(g, 1039);
+	g->s.in_edges = 0;
+	KUNIT_EXPECT_TRUE(test, OUT(g, CHARGE));
+	/* no edge for 20 ms: the low lasted, it acts */
+	smartbms_rig_step(g, 1040);
+	KUNIT_EXPECT_FALSE(test, OUT(g, CHARGE));
+	/* at the stable level, edges change nothing */
+	g->s.in_edges = BIT(SMARTBMS_IN_ATC);
+	smartbms_rig_step(g, 2000);
+	g->s.in_edges = 0;
+	KUNIT_EXPECT_FALSE(test, OUT(g, CHARGE));
+	KUNIT_EXPECT_EQ(test, g->r.next_ms, SMARTBMS_T_NEVER);
+}
+
 /* ---- BMS-CHG-1 ---- */
 
 static void smartbms_test_chg_1_limit(struct kunit *test)
@@ -1016,6 +1051,7 @@ static struct kunit_case smartbms_core_test_cases[] = {
 	KUNIT_CASE_PARAM(smartbms_test_out_6_range, smartbms_range_gen_params),
 	KUNIT_CASE(smartbms_test_out_6_cause),
 	KUNIT_CASE(smartbms_test_in_1_debounce),
+	KUNIT_CASE(smartbms_test_in_1_chatter_edges),
 	KUNIT_CASE(smartbms_test_chg_1_limit),
 	KUNIT_CASE_PARAM(smartbms_test_rem_1_terminals,
 			 smartbms_remote_gen_params),

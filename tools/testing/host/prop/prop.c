@@ -211,6 +211,101 @@ static int prop_glitch(u64 seed)
 	return 0;
 }
 
+/*
+ * BMS-IN-1 under chatter, sampled late: bursts of pulses, each shorter
+ * than the debounce time, sampled at random times up to three debounce
+ * times apart. A sample can land in two pulses and miss the clean level
+ * between them; the edges since the last sample, which the driver's IRQ
+ * counts, are all the core is told of that. A core fed this drives the
+ * outputs of a twin that samples the clean line at the same times.
+ */
+static int prop_chatter(u64 seed)
+{
+	struct rig a, b;
+	u64 st = seed | 1, t = 1, i = 0;
+	u32 inputs = BIT(SMARTBMS_IN_PREALARM) | BIT(SMARTBMS_IN_CABLE) |
+		     BIT(SMARTBMS_IN_REMOTE_L) | BIT(SMARTBMS_IN_REMOTE_H);
+	struct smartbms_settings set;
+	int o;
+
+	rig_init(&a, 0, inputs, false);
+	rig_init(&b, 0, inputs, false);
+	a.s.val[SMARTBMS_CH_VSTART] = b.s.val[SMARTBMS_CH_VSTART] = 14000;
+	set = a.c.set;
+	set.debounce_ms = rnd_range(&st, 2, 200);
+	set.prealarm_signal = rnd_below(&st, 2);
+	smartbms_core_set(&a.c, &set);
+	smartbms_core_set(&b.c, &set);
+	printf("  chatter: debounce %u ms\n", set.debounce_ms);
+	rig_step(&a, t);
+	rig_step(&b, t);
+	t += set.debounce_ms + 1;
+
+	while (i < PROP_STEPS) {
+		int in = rnd_below(&st, SMARTBMS_IN_NUM);
+		bool clean = b.s.in[in];
+		u64 burst = t + rnd_range(&st, set.debounce_ms, 20 * set.debounce_ms);
+		u64 p_start = t, p_end = t, last = t;
+
+		if (!rnd_below(&st, 6)) {
+			/* a lasting change, seen by both with its edge */
+			a.s.in[in] = b.s.in[in] = !clean;
+			a.s.in_edges = b.s.in_edges = BIT(in);
+			rig_step(&a, t);
+			rig_step(&b, t);
+			a.s.in_edges = b.s.in_edges = 0;
+			t += set.debounce_ms + 1 + rnd_below(&st, 1000);
+			rig_step(&a, t);
+			rig_step(&b, t);
+			i += 2;
+			goto compare;
+		}
+		/* pulses of 1..debounce-1 ms with gaps of 1..debounce ms */
+		while (t < burst && i < PROP_STEPS) {
+			u64 next = t + rnd_range(&st, 1, 3 * set.debounce_ms);
+			bool edge = false;
+
+			/* the pulses and gaps up to the next sample, and their edges */
+			while (p_end <= next) {
+				edge |= p_start > last || p_end > last;
+				p_start = p_end + rnd_range(&st, 1, set.debounce_ms);
+				p_end = p_start + rnd_range(&st, 1, set.debounce_ms - 1);
+			}
+			edge |= p_start > last && p_start <= next;
+			t = next;
+			a.s.in[in] = (t >= p_start && t < p_end) ? !clean : clean;
+			a.s.in_edges = edge ? BIT(in) : 0;
+			last = t;
+			rig_step(&a, t);
+			rig_step(&b, t);
+			a.s.in_edges = 0;
+			i++;
+			for (o = 0; o < SMARTBMS_OUT_NUM; o++)
+				if (a.r.out[o] != b.r.out[o])
+					return prop_fail(__func__, seed, i, t,
+							 "chatter moved an output");
+		}
+		/* burst over: clean again, then a quiet gap */
+		a.s.in[in] = clean;
+		a.s.in_edges = BIT(in);
+		t += 1;
+		rig_step(&a, t);
+		rig_step(&b, t);
+		a.s.in_edges = 0;
+		t += set.debounce_ms + 1;
+		rig_step(&a, t);
+		rig_step(&b, t);
+		i += 2;
+compare:
+		for (o = 0; o < SMARTBMS_OUT_NUM; o++)
+			if (a.r.out[o] != b.r.out[o])
+				return prop_fail(__func__, seed, i, t,
+						 "chatter moved an output");
+		t += 1;
+	}
+	return 0;
+}
+
 /* BMS-OUT-5: every permission output low while E-B30 or E-B33. */
 static int prop_failsafe(u64 seed)
 {
@@ -260,6 +355,7 @@ int main(int argc, char **argv)
 		{ "BMS-OUT-3 prealarm 30 s", prop_prealarm_30s },
 		{ "BMS-ALT-1/2 alternator", prop_alternator },
 		{ "BMS-IN-1 glitch", prop_glitch },
+		{ "BMS-IN-1 chatter sampled late", prop_chatter },
 		{ "BMS-OUT-5 fail-safe", prop_failsafe },
 	};
 	u64 seed = argc > 1 ? strtoull(argv[1], NULL, 0) :
