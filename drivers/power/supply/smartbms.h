@@ -55,6 +55,9 @@ struct smartbms {
 	struct iio_channel *chan[SMARTBMS_CH_NUM];
 	struct iio_channel *setpoint;
 	struct gpio_desc *in[SMARTBMS_IN_NUM];
+	int in_irq[SMARTBMS_IN_NUM];	/* the line's IRQ, or 0: polled */
+	/* BIT(in): an edge since the lines were last read; atomic bitops */
+	unsigned long in_edges;
 	struct gpio_desc *out[SMARTBMS_OUT_NUM];
 	struct nvmem_cell *settings_cell;
 	struct nvmem_cell *cal_cell;	/* NULL: kept in the firmware file */

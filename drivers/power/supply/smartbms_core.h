@@ -143,8 +143,7 @@ struct smartbms_sample {
 	s32 val[SMARTBMS_CH_NUM];	/* processed (calibrated) values */
 	u32 chan_ok;			/* BIT(chan): read without error now */
 	bool in[SMARTBMS_IN_NUM];	/* raw (undebounced) line levels */
-	u32 in_edges;			/* BIT(in): the line had an edge since
-					 * the last sample (its IRQ), 0 if not known */
+	u32 in_edges;			/* BIT(in): an edge since the last sample */
 	bool calibration_ok;		/* false: E-B30 */
 	bool config_ok;			/* false: E-B31 until factory reset */
 	bool setpoint_fault;		/* the last setpoint write failed */

@@ -93,7 +93,12 @@ static void smartbms_read_analog(struct smartbms *bms, s32 *val, u32 *ok)
 	}
 }
 
-/* Every input line, every time: an IRQ only makes a reaction faster. */
+/*
+ * Every input line, every time: an IRQ only makes a reaction faster.
+ * Then the edges counted since the last read (BMS-IN-1): taken after the
+ * levels, an edge is never lost, at worst told twice, which only makes a
+ * debounce start again a little later.
+ */
 static void smartbms_read_inputs(struct smartbms *bms)
 {
 	int i, ret;
@@ -106,6 +111,7 @@ static void smartbms_read_inputs(struct smartbms *bms)
 		/* an unreadable line is a line that does not allow */
 		bms->sample.in[i] = ret > 0;
 	}
+	bms->sample.in_edges = xchg(&bms->in_edges, 0);
 }
 
 static void smartbms_update_leds(struct smartbms *bms, u32 leds)
@@ -198,6 +204,8 @@ static int smartbms_evaluate_locked(struct smartbms *bms,
 	/* boot time: a suspend counts (a gap for the battery monitor) */
 	s->now_ms = ktime_to_ms(ktime_get_boottime());
 	smartbms_core_step(&bms->core, s, r);
+	/* the edges are told once: a later step without a read has none */
+	s->in_edges = 0;
 	first = r->first;
 	if (r->started) {
 		smartbms_write_setpoint(bms);
@@ -323,6 +331,26 @@ static void smartbms_work(struct work_struct *work)
 	smartbms_announce(bms, ev, n);
 }
 
+/* The input whose line has @irq. */
+static void smartbms_count_edge(struct smartbms *bms, int irq)
+{
+	int i;
+
+	for (i = 0; i < SMARTBMS_IN_NUM; i++)
+		if (bms->in_irq[i] == irq)
+			set_bit(i, &bms->in_edges);
+}
+
+/*
+ * An input edge, in hard IRQ context: count it, however late the thread
+ * runs. A thread starved of CPU still learns that the line moved.
+ */
+static irqreturn_t smartbms_irq_edge(int irq, void *data)
+{
+	smartbms_count_edge(data, irq);
+	return IRQ_WAKE_THREAD;
+}
+
 /* An input edge: re-read the lines and decide now, on the last analog sample. */
 static irqreturn_t smartbms_irq_thread(int irq, void *data)
 {
@@ -330,6 +358,8 @@ static irqreturn_t smartbms_irq_thread(int irq, void *data)
 	struct smartbms_event ev[SMARTBMS_MAX_EVENTS];
 	int n;
 
+	/* a nested IRQ (a GPIO expander on a bus) has no hard handler */
+	smartbms_count_edge(bms, irq);
 	mutex_lock(&bms->lock);
 	if (bms->stopped) {
 		mutex_unlock(&bms->lock);
@@ -454,17 +484,24 @@ static int smartbms_request_irqs(struct smartbms *bms)
 				 smartbms_input_name(i), irq, bms->poll_ms);
 			continue;
 		}
-		ret = devm_request_threaded_irq(dev, irq, NULL,
+		/*
+		 * Edge triggered, with a hard handler that only counts: not
+		 * IRQF_ONESHOT, so that no edge goes uncounted while the
+		 * thread runs or waits for the lock.
+		 */
+		bms->in_irq[i] = irq;
+		ret = devm_request_threaded_irq(dev, irq, smartbms_irq_edge,
 						smartbms_irq_thread,
 						IRQF_TRIGGER_RISING |
-						IRQF_TRIGGER_FALLING |
-						IRQF_ONESHOT,
+						IRQF_TRIGGER_FALLING,
 						smartbms_input_name(i), bms);
 		if (ret == -EPROBE_DEFER)
 			return ret;
-		if (ret)
+		if (ret) {
+			bms->in_irq[i] = 0;
 			dev_warn(dev, "%s: IRQ %d not available (%d), sampled every %u ms\n",
 				 smartbms_input_name(i), irq, ret, bms->poll_ms);
+		}
 	}
 	return 0;
 }

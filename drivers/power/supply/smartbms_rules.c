@@ -170,6 +170,10 @@ EXPORT_SYMBOL_NS_GPL(smartbms_core_set, SMARTBMS);
 /*
  * BMS-IN-1: a raw level that differs from the debounced one is taken
  * once it has lasted the debounce time; a shorter change is dropped.
+ * An edge since the last sample means the level did not last, whatever
+ * the two samples read: a driver late to sample chatter can read the
+ * changed level in two of its pulses and miss the clean level between.
+ * The wait starts again from this sample.
  */
 static void smartbms_debounce(struct smartbms_core *c,
 			      const struct smartbms_sample *s,
@@ -193,7 +197,7 @@ static void smartbms_debounce(struct smartbms_core *c,
 			d->pending = false;
 			continue;
 		}
-		if (!d->pending) {
+		if (!d->pending || (s->in_edges & BIT(i))) {
 			d->pending = true;
 			d->since_ms = e->now;
 		}
