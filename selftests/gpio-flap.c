@@ -28,110 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gpio-clock.h"
+
 #define MAX_LINES 16
-
-static long long ns_of(const struct timespec *t)
-{
-	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
-}
-
-/*
- * A guest whose clocksource is jiffies (a tinyconfig kernel under TCG)
- * reads CLOCK_MONOTONIC in 4 ms steps. There the TSC, calibrated against
- * it, gives the sub-millisecond time; elsewhere clock_gettime() does.
- */
-#if defined(__x86_64__) || defined(__i386__)
-#include <x86intrin.h>
-static double tsc_ns_per_tick;
-static long long tsc_base_ns;
-static unsigned long long tsc_base;
-
-static long long raw_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return ns_of(&t);
-}
-
-static long long edge_ns(unsigned long long *tsc)	/* the next clock step */
-{
-	long long a = raw_ns(), b;
-
-	while ((b = raw_ns()) == a)
-		;
-	*tsc = __rdtsc();
-	return b;
-}
-
-static void clock_setup(void)
-{
-	unsigned long long t0, t1;
-	long long a, b, c, d;
-
-	a = raw_ns();
-	b = raw_ns();
-	c = edge_ns(&t0);
-	if (c - a < 100000 && b - a < 100000)
-		return;			/* a fine clock: use it */
-	d = c;
-	while (d - c < 200000000LL)	/* 200 ms */
-		d = edge_ns(&t1);
-	tsc_ns_per_tick = (double)(d - c) / (double)(t1 - t0);
-	tsc_base = t0;
-	tsc_base_ns = c;
-}
-
-static void now_ts(struct timespec *t)
-{
-	long long ns;
-
-	if (!tsc_ns_per_tick) {
-		clock_gettime(CLOCK_MONOTONIC, t);
-		return;
-	}
-	ns = tsc_base_ns + (long long)((double)(__rdtsc() - tsc_base) * tsc_ns_per_tick);
-	t->tv_sec = ns / 1000000000LL;
-	t->tv_nsec = ns % 1000000000LL;
-}
-#else
-static void clock_setup(void) { }
-static void now_ts(struct timespec *t) { clock_gettime(CLOCK_MONOTONIC, t); }
-#endif
-
-static void ts_add(struct timespec *t, long long ns)
-{
-	long long v = ns_of(t) + ns;
-
-	t->tv_sec = v / 1000000000LL;
-	t->tv_nsec = v % 1000000000LL;
-}
-
-/*
- * Sleep until @t. Where the kernel's timers are coarse (a TCG guest
- * without high-resolution timers sleeps in whole jiffies), the last
- * stretch is a busy wait that yields, so sub-millisecond timing holds.
- */
-static long long coarse_ns;
-
-static void sleep_until(const struct timespec *t)
-{
-	struct timespec now, d;
-	long long ns;
-
-	now_ts(&now);
-	ns = ns_of(t) - ns_of(&now) - coarse_ns;
-	if (ns > 0) {
-		/* relative: now_ts() may be the TSC, not CLOCK_MONOTONIC */
-		d.tv_sec = ns / 1000000000LL;
-		d.tv_nsec = ns % 1000000000LL;
-		nanosleep(&d, NULL);
-	}
-	do {
-		sched_yield();
-		now_ts(&now);
-	} while (ns_of(&now) < ns_of(t));
-}
 
 static int marker_fd = -1;
 
@@ -193,16 +92,7 @@ int main(int argc, char **argv)
 	}
 
 	clock_setup();
-	/* how late a 100 us sleep wakes up: the timer granularity */
-	for (i = 0; i < 3; i++) {
-		struct timespec t0, t1, d = { 0, 100000 };
-
-		now_ts(&t0);
-		nanosleep(&d, NULL);
-		now_ts(&t1);
-		if (ns_of(&t1) - ns_of(&t0) + 1000000 > coarse_ns)
-			coarse_ns = ns_of(&t1) - ns_of(&t0) + 1000000;
-	}
+	coarse_setup();
 
 	now_ts(&start);
 	t_end = ns_of(&start) + dur_ms * 1000000LL;

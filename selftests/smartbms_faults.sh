@@ -192,6 +192,46 @@ else
 	ok "BMS-IN-1 flapping # SKIP gpio-flap not in the guest (make -C selftests bins)"
 fi
 
+# ---- BMS-IN-1: chatter while the driver is starved of CPU ---------------
+# gpio-starve holds every CPU at SCHED_FIFO 99 while it toggles the line
+# every 4 ms for 40 ms; the driver reads the line only just before and
+# just after, low both times. The edges its IRQ counted between the two
+# reads say the low did not last: no decision may follow. A busy host can
+# stretch a low phase to the debounce time (gpio-starve counts those),
+# which then rightly acts: then the round is run again.
+starve() {
+	desc=$1 line=$2
+	for try in 1 2 3; do
+		before=$(all_outputs)
+		trace_start
+		res=$(gpio-starve -n 10 -H 40 -w 4000 -m 20000 "$(sim_dir "$line")")
+		settle 200000
+		n=$(decisions)
+		trace_stop
+		echo "# $desc, try $try: $res"
+		over=$(echo "$res" | sed -n 's/.*over_limit=\([0-9]*\).*/\1/p')
+		held=$(echo "$res" | sed -n 's/.*starved=\([0-9]*\).*/\1/p')
+		[ "${over:-1}" = 0 ] && [ "${held:-0}" -gt 0 ] && break
+		board_normal
+		settle
+	done
+	if [ "${over:-1}" != 0 ] || [ "${held:-0}" = 0 ]; then
+		ok "BMS-IN-1: $desc starved # SKIP the host stretched $over low phases past the debounce, or no CPU could be held ($held)"
+	elif [ "$n" = 0 ] && [ "$(all_outputs)" = "$before" ] && [ -z "$(attr codes)" ]; then
+		ok "BMS-IN-1: $desc chattering while the driver is starved ($held of 10 cycles held every CPU for 40 ms): no output change"
+	else
+		not_ok "BMS-IN-1: $desc chattering while the driver is starved: $n decisions, outputs $before -> $(all_outputs), codes '$(attr codes)'"
+		grep smartbms_decision $T/trace | head -5 | sed 's/^/#   /'
+	fi
+}
+if command -v gpio-starve >/dev/null; then
+	reset_bms
+	starve allowed-to-charge 0
+	starve allowed-to-discharge 1
+else
+	ok "BMS-IN-1 starved # SKIP gpio-starve not in the guest (make -C selftests bins)"
+fi
+
 # ---- E-B30: fuzzed calibration blobs ----------------------------------
 rnd_i=0
 rnd() {	# N: R = a number in 0..N-1 from the seed (no subshell: the count advances)

@@ -124,7 +124,7 @@ mkdir -p "$work/bin"
 for c in "$top"/selftests/*.c; do
 	[ -f "$c" ] || continue
 	b=$(basename "$c" .c)
-	${cross}gcc -O2 -Wall -Wextra -static -o "$work/bin/$b" "$c" ||
+	${cross}gcc -O2 -Wall -Wextra -pthread -static -o "$work/bin/$b" "$c" ||
 		die "selftest helper $b does not build for arm64"
 done
 mods=("$work"/src/drivers/power/supply/*.ko "$work"/src/tools/testing/sim/*.ko)
