@@ -13,7 +13,8 @@
  * 2 ms, so that the driver reads that level again, HOLD_MS after the
  * first time; then back to rest for 100 ms. The driver's IRQ thread and
  * work run only at those two moments: without the edges in between it
- * takes the changed level as lasting HOLD_MS. Hard IRQs still run.
+ * takes the changed level as lasting HOLD_MS. Hard IRQs still run. The
+ * spinners let go HOLD_MS + 100 ms after they were told, whatever.
  *
  * Prints one line:
  *   cycles=N starved=N max_phase_us=U over_limit=N
@@ -40,6 +41,7 @@
 #define MAX_CPUS 64
 
 static atomic_int hog, spinning, done;
+static _Atomic long long deadline;	/* a spinner lets go then, whatever */
 
 static int fifo99(void)
 {
@@ -57,7 +59,19 @@ static int pin(int cpu)
 	return sched_setaffinity(0, sizeof(set), &set);
 }
 
-/* One other CPU: asleep until told to hold it, then spinning. */
+static long long now_ns(void)
+{
+	struct timespec t;
+
+	now_ts(&t);
+	return ns_of(&t);
+}
+
+/*
+ * One other CPU: asleep until told to hold it, then spinning, until let
+ * go or the deadline: a main thread blocked in a write (gpio-sim's lock,
+ * held by a task this CPU holds off) must not hang the machine.
+ */
 static void *spin(void *arg)
 {
 	struct timespec d = { 0, 100000 };
@@ -65,12 +79,12 @@ static void *spin(void *arg)
 	if (pin((int)(long)arg) || fifo99())
 		return NULL;
 	while (!atomic_load(&done)) {
-		if (!atomic_load(&hog)) {
+		if (!atomic_load(&hog) || now_ns() >= atomic_load(&deadline)) {
 			nanosleep(&d, NULL);
 			continue;
 		}
 		atomic_fetch_add(&spinning, 1);
-		while (atomic_load(&hog))
+		while (atomic_load(&hog) && now_ns() < atomic_load(&deadline))
 			;
 		atomic_fetch_sub(&spinning, 1);
 	}
@@ -91,14 +105,6 @@ static void busy_until(long long t)
 	do
 		now_ts(&now);
 	while (ns_of(&now) < t);
-}
-
-static long long now_ns(void)
-{
-	struct timespec t;
-
-	now_ts(&t);
-	return ns_of(&t);
 }
 
 /* A plain sleep, at least @ms: the CPU is free for the driver meanwhile. */
@@ -163,15 +169,20 @@ int main(int argc, char **argv)
 		}
 
 	for (c = 0; c < cycles && !err; c++) {
-		long long longest = 0;
+		long long longest = 0, end;
 		bool is_changed = true;
 
-		/* the driver reads the changed level */
-		err |= put(fd, changed);
+		/*
+		 * A changed phase runs from before its write to after the
+		 * write that ends it: a write can wait for gpio-sim's lock.
+		 * The driver reads the changed level now.
+		 */
 		changed_at = now_ns();
+		err |= put(fd, changed);
 		sleep_ms(3);
 
 		/* every CPU held: nothing but hard IRQs and this loop */
+		atomic_store(&deadline, now_ns() + (hold_ms + 100) * 1000000LL);
 		atomic_store(&hog, 1);
 		t = now_ns() + 50000000LL;
 		while (atomic_load(&spinning) < ncpu - 1 && now_ns() < t)
@@ -180,27 +191,31 @@ int main(int argc, char **argv)
 		t = now_ns();
 		t_end = t + hold_ms * 1000000LL;
 		while (t < t_end) {
-			/* the changed phase so far ends here */
-			if (is_changed && t - changed_at > longest)
-				longest = t - changed_at;
 			is_changed = !is_changed;
-			err |= put(fd, is_changed ? changed : rest);
-			if (is_changed)
+			if (is_changed) {
 				changed_at = now_ns();
+				err |= put(fd, changed);
+			} else {
+				err |= put(fd, rest);
+				end = now_ns();
+				if (end - changed_at > longest)
+					longest = end - changed_at;
+			}
 			t += phase_us * 1000LL;
 			busy_until(t < t_end ? t : t_end);
 		}
 		if (!is_changed) {
-			err |= put(fd, changed);
 			changed_at = now_ns();
+			err |= put(fd, changed);
 		}
 		atomic_store(&hog, 0);
 
 		/* the driver reads the changed level again, then rest */
 		sleep_ms(2);
 		err |= put(fd, rest);
-		if (now_ns() - changed_at > longest)
-			longest = now_ns() - changed_at;
+		end = now_ns();
+		if (end - changed_at > longest)
+			longest = end - changed_at;
 		starved += held;
 		if (longest > max_ns)
 			max_ns = longest;

@@ -25,6 +25,13 @@ struct iio_channel;
 struct iio_dev;
 struct nvmem_cell;
 
+/* The dev_id of one input line's IRQ. */
+struct smartbms_in_irq {
+	struct smartbms *bms;
+	unsigned int in;		/* enum smartbms_in */
+	bool hard;			/* its hard handler runs: not nested */
+};
+
 struct smartbms {
 	struct device *dev;
 	const char *name;		/* "smartbms", or the node's label */
@@ -55,9 +62,10 @@ struct smartbms {
 	struct iio_channel *chan[SMARTBMS_CH_NUM];
 	struct iio_channel *setpoint;
 	struct gpio_desc *in[SMARTBMS_IN_NUM];
-	int in_irq[SMARTBMS_IN_NUM];	/* the line's IRQ, or 0: polled */
+	struct smartbms_in_irq in_irq[SMARTBMS_IN_NUM];
 	/* BIT(in): an edge since the lines were last read; atomic bitops */
 	unsigned long in_edges;
+	bool inputs_read;		/* sample.now_ms is that read's time */
 	struct gpio_desc *out[SMARTBMS_OUT_NUM];
 	struct nvmem_cell *settings_cell;
 	struct nvmem_cell *cal_cell;	/* NULL: kept in the firmware file */

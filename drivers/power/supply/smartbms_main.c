@@ -93,11 +93,21 @@ static void smartbms_read_analog(struct smartbms *bms, s32 *val, u32 *ok)
 	}
 }
 
+/* boot time: a suspend counts (a gap for the battery monitor) */
+static u64 smartbms_now_ms(void)
+{
+	return ktime_to_ms(ktime_get_boottime());
+}
+
 /*
  * Every input line, every time: an IRQ only makes a reaction faster.
- * Then the edges counted since the last read (BMS-IN-1): taken after the
- * levels, an edge is never lost, at worst told twice, which only makes a
- * debounce start again a little later.
+ * Then the edges marked since the last read (BMS-IN-1), and the time.
+ * Taken after the levels, an edge is never lost: one that falls between
+ * a level and the marks restarts a debounce that did not need it, which
+ * is safe. The line is known to be quiet only between two takings of the
+ * marks, so the sample's time is stamped with them, with no preemption
+ * between: a later stamp would lengthen the quiet time the core measures.
+ * The marks add up until a step tells them (the read at probe has none).
  */
 static void smartbms_read_inputs(struct smartbms *bms)
 {
@@ -111,7 +121,11 @@ static void smartbms_read_inputs(struct smartbms *bms)
 		/* an unreadable line is a line that does not allow */
 		bms->sample.in[i] = ret > 0;
 	}
-	bms->sample.in_edges = xchg(&bms->in_edges, 0);
+	preempt_disable();
+	bms->sample.in_edges |= (u32)xchg(&bms->in_edges, 0);
+	bms->sample.now_ms = smartbms_now_ms();
+	preempt_enable();
+	bms->inputs_read = true;
 }
 
 static void smartbms_update_leds(struct smartbms *bms, u32 leds)
@@ -201,8 +215,10 @@ static int smartbms_evaluate_locked(struct smartbms *bms,
 	int i, n;
 
 	lockdep_assert_held(&bms->lock);
-	/* boot time: a suspend counts (a gap for the battery monitor) */
-	s->now_ms = ktime_to_ms(ktime_get_boottime());
+	/* after a read of the lines, the time of that read */
+	if (!bms->inputs_read)
+		s->now_ms = smartbms_now_ms();
+	bms->inputs_read = false;
 	smartbms_core_step(&bms->core, s, r);
 	/* the edges are told once: a later step without a read has none */
 	s->in_edges = 0;
@@ -331,35 +347,34 @@ static void smartbms_work(struct work_struct *work)
 	smartbms_announce(bms, ev, n);
 }
 
-/* The input whose line has @irq. */
-static void smartbms_count_edge(struct smartbms *bms, int irq)
-{
-	int i;
-
-	for (i = 0; i < SMARTBMS_IN_NUM; i++)
-		if (bms->in_irq[i] == irq)
-			set_bit(i, &bms->in_edges);
-}
-
 /*
- * An input edge, in hard IRQ context: count it, however late the thread
- * runs. A thread starved of CPU still learns that the line moved.
+ * An input edge, in hard IRQ context: mark its line, however late the
+ * thread runs. A thread starved of CPU still learns that the line moved.
  */
 static irqreturn_t smartbms_irq_edge(int irq, void *data)
 {
-	smartbms_count_edge(data, irq);
+	struct smartbms_in_irq *l = data;
+
+	set_bit(l->in, &l->bms->in_edges);
+	WRITE_ONCE(l->hard, true);
 	return IRQ_WAKE_THREAD;
 }
 
 /* An input edge: re-read the lines and decide now, on the last analog sample. */
 static irqreturn_t smartbms_irq_thread(int irq, void *data)
 {
-	struct smartbms *bms = data;
+	struct smartbms_in_irq *l = data;
+	struct smartbms *bms = l->bms;
 	struct smartbms_event ev[SMARTBMS_MAX_EVENTS];
 	int n;
 
-	/* a nested IRQ (a GPIO expander on a bus) has no hard handler */
-	smartbms_count_edge(bms, irq);
+	/*
+	 * A nested IRQ (a GPIO expander on a bus) has no hard handler: the
+	 * thread marks the edge. Elsewhere the hard handler did, and marking
+	 * again here would restart a debounce as late as the thread runs.
+	 */
+	if (!READ_ONCE(l->hard))
+		set_bit(l->in, &bms->in_edges);
 	mutex_lock(&bms->lock);
 	if (bms->stopped) {
 		mutex_unlock(&bms->lock);
@@ -485,23 +500,26 @@ static int smartbms_request_irqs(struct smartbms *bms)
 			continue;
 		}
 		/*
-		 * Edge triggered, with a hard handler that only counts: not
-		 * IRQF_ONESHOT, so that no edge goes uncounted while the
-		 * thread runs or waits for the lock.
+		 * Edge triggered, with a hard handler that only marks the
+		 * line: not IRQF_ONESHOT, so that no edge goes unmarked while
+		 * the thread runs or waits for the lock, and IRQF_NO_THREAD,
+		 * so that with threadirqs or PREEMPT_RT the marking is not
+		 * starved with the thread. It only sets a bit.
 		 */
-		bms->in_irq[i] = irq;
+		bms->in_irq[i].bms = bms;
+		bms->in_irq[i].in = i;
 		ret = devm_request_threaded_irq(dev, irq, smartbms_irq_edge,
 						smartbms_irq_thread,
 						IRQF_TRIGGER_RISING |
-						IRQF_TRIGGER_FALLING,
-						smartbms_input_name(i), bms);
+						IRQF_TRIGGER_FALLING |
+						IRQF_NO_THREAD,
+						smartbms_input_name(i),
+						&bms->in_irq[i]);
 		if (ret == -EPROBE_DEFER)
 			return ret;
-		if (ret) {
-			bms->in_irq[i] = 0;
+		if (ret)
 			dev_warn(dev, "%s: IRQ %d not available (%d), sampled every %u ms\n",
 				 smartbms_input_name(i), irq, ret, bms->poll_ms);
-		}
 	}
 	return 0;
 }
