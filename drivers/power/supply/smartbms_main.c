@@ -107,7 +107,8 @@ static u64 smartbms_now_ms(void)
  * is safe. The line is known to be quiet only between two takings of the
  * marks, so the sample's time is stamped with them, with no preemption
  * between: a later stamp would lengthen the quiet time the core measures.
- * The marks add up until a step tells them (the read at probe has none).
+ * The marks add up until a step tells them: no step follows the read at
+ * probe.
  */
 static void smartbms_read_inputs(struct smartbms *bms)
 {
