@@ -143,6 +143,33 @@ static int prop_alternator(u64 seed)
 }
 
 /*
+ * Twin cores for the BMS-IN-1 properties: every input, engine running, a
+ * random debounce of 2..@deb_max ms and pre-alarm signal, and their first
+ * sample taken clean at t = 1 (it sets the initial levels).
+ */
+static struct smartbms_settings prop_twins(struct rig *a, struct rig *b,
+					   u64 *st, u32 deb_max,
+					   const char *name)
+{
+	u32 inputs = BIT(SMARTBMS_IN_PREALARM) | BIT(SMARTBMS_IN_CABLE) |
+		     BIT(SMARTBMS_IN_REMOTE_L) | BIT(SMARTBMS_IN_REMOTE_H);
+	struct smartbms_settings set;
+
+	rig_init(a, 0, inputs, false);
+	rig_init(b, 0, inputs, false);
+	a->s.val[SMARTBMS_CH_VSTART] = b->s.val[SMARTBMS_CH_VSTART] = 14000;
+	set = a->c.set;
+	set.debounce_ms = rnd_range(st, 2, deb_max);
+	set.prealarm_signal = rnd_below(st, 2);
+	smartbms_core_set(&a->c, &set);
+	smartbms_core_set(&b->c, &set);
+	printf("  %s: debounce %u ms\n", name, set.debounce_ms);
+	rig_step(a, 1);
+	rig_step(b, 1);
+	return set;
+}
+
+/*
  * BMS-IN-1: a core fed glitches shorter than the debounce time drives
  * exactly the outputs of a twin fed the clean lines.
  */
@@ -150,23 +177,10 @@ static int prop_glitch(u64 seed)
 {
 	struct rig a, b;
 	u64 st = seed | 1, t = 1, i = 0;
-	u32 inputs = BIT(SMARTBMS_IN_PREALARM) | BIT(SMARTBMS_IN_CABLE) |
-		     BIT(SMARTBMS_IN_REMOTE_L) | BIT(SMARTBMS_IN_REMOTE_H);
 	struct smartbms_settings set;
 	int o;
 
-	rig_init(&a, 0, inputs, false);
-	rig_init(&b, 0, inputs, false);
-	a.s.val[SMARTBMS_CH_VSTART] = b.s.val[SMARTBMS_CH_VSTART] = 14000;
-	set = a.c.set;
-	set.debounce_ms = rnd_range(&st, 2, 1000);
-	set.prealarm_signal = rnd_below(&st, 2);
-	smartbms_core_set(&a.c, &set);
-	smartbms_core_set(&b.c, &set);
-	printf("  glitch: debounce %u ms\n", set.debounce_ms);
-	/* the first sample sets the initial levels: take it clean */
-	rig_step(&a, t);
-	rig_step(&b, t);
+	set = prop_twins(&a, &b, &st, 1000, "glitch");
 	t += set.debounce_ms + 1;
 
 	while (i < PROP_STEPS) {
@@ -238,21 +252,9 @@ static int prop_chatter(u64 seed)
 {
 	struct rig a, b;
 	u64 st = seed | 1, t = 1, i = 0;
-	u32 inputs = BIT(SMARTBMS_IN_PREALARM) | BIT(SMARTBMS_IN_CABLE) |
-		     BIT(SMARTBMS_IN_REMOTE_L) | BIT(SMARTBMS_IN_REMOTE_H);
 	struct smartbms_settings set;
 
-	rig_init(&a, 0, inputs, false);
-	rig_init(&b, 0, inputs, false);
-	a.s.val[SMARTBMS_CH_VSTART] = b.s.val[SMARTBMS_CH_VSTART] = 14000;
-	set = a.c.set;
-	set.debounce_ms = rnd_range(&st, 2, 200);
-	set.prealarm_signal = rnd_below(&st, 2);
-	smartbms_core_set(&a.c, &set);
-	smartbms_core_set(&b.c, &set);
-	printf("  chatter: debounce %u ms\n", set.debounce_ms);
-	rig_step(&a, t);
-	rig_step(&b, t);
+	set = prop_twins(&a, &b, &st, 200, "chatter");
 	t += set.debounce_ms + 1;
 
 	while (i < PROP_STEPS) {
