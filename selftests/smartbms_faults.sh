@@ -146,6 +146,17 @@ done
 # ---- BMS-IN-1: 1 kHz glitches on every input --------------------------
 reset_bms
 sim_dir() { ls -d /sys/devices/platform/gpio-sim/gpiochip*/sim_gpio"$1"; }
+# no_decision DESC: ok if nothing was decided ($n decisions since
+# trace_start), the outputs are still $before and no code is up; else not
+# ok, with the first decisions.
+no_decision() {
+	if [ "$n" = 0 ] && [ "$(all_outputs)" = "$before" ] && [ -z "$(attr codes)" ]; then
+		ok "$1: no output change"
+	else
+		not_ok "$1: $n decisions, outputs $before -> $(all_outputs), codes '$(attr codes)'"
+		grep smartbms_decision $T/trace | head -5 | sed 's/^/#   /'
+	fi
+}
 # flap DESC SIM_DIR...: glitch the lines at 1 kHz with 200 us pulses; no
 # decision may follow. A busy host can stretch a pulse (gpio-flap counts
 # those reaching the debounce), which then rightly acts: the round is
@@ -169,11 +180,8 @@ flap() {
 	done
 	if [ "${over:-1}" != 0 ]; then
 		ok "BMS-IN-1: $desc # SKIP the host stretched $over pulses past the debounce"
-	elif [ "$n" = 0 ] && [ "$(all_outputs)" = "$before" ] && [ -z "$(attr codes)" ]; then
-		ok "BMS-IN-1: $desc flapping at 1 kHz, 200 us pulses, debounce $deb ms: no output change"
 	else
-		not_ok "BMS-IN-1: $desc flapping: $n decisions, outputs $before -> $(all_outputs), codes '$(attr codes)'"
-		grep smartbms_decision $T/trace | head -5 | sed 's/^/#   /'
+		no_decision "BMS-IN-1: $desc flapping at 1 kHz, 200 us pulses, debounce $deb ms"
 	fi
 	echo 20 > "$PSY/debounce_ms"
 }
@@ -222,11 +230,8 @@ starve() {
 		not_ok "BMS-IN-1: $desc starved: gpio-starve failed (exit $rc)"
 	elif [ "${over:-1}" != 0 ] || [ "${held:-0}" != 10 ]; then
 		ok "BMS-IN-1: $desc starved # SKIP the host stretched $over low phases past the debounce, or held every CPU in only $held of 10 cycles"
-	elif [ "$n" = 0 ] && [ "$(all_outputs)" = "$before" ] && [ -z "$(attr codes)" ]; then
-		ok "BMS-IN-1: $desc chattering while the driver is starved (every CPU held for 40 ms, 10 cycles): no output change"
 	else
-		not_ok "BMS-IN-1: $desc chattering while the driver is starved: $n decisions, outputs $before -> $(all_outputs), codes '$(attr codes)'"
-		grep smartbms_decision $T/trace | head -5 | sed 's/^/#   /'
+		no_decision "BMS-IN-1: $desc chattering while the driver is starved (every CPU held for 40 ms, 10 cycles)"
 	fi
 }
 if command -v gpio-starve >/dev/null; then
